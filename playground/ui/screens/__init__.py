@@ -1,0 +1,1 @@
+"""Screens: they own layout, bindings and the workers that run requests through `services`."""
