@@ -77,17 +77,15 @@ def per_million(value: Decimal | None, *, unknown: str = UNKNOWN) -> str:
 
 
 def context(value: int | None) -> str:
-    """Context windows: ``1M``, ``128K``, ``40,960``."""
+    """Context windows, rounded as gateways' pages show them: ``1M``, ``1.05M``, ``131K``."""
     if value is None:
         return UNKNOWN
     if value >= 1_000_000 and value % 1_000_000 == 0:
         return f"{value // 1_000_000}M"
     if value >= 1_000_000:
         return f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
-    if value >= 1000 and value % 1000 == 0:
-        return f"{value // 1000}K"
-    if value >= 1000 and value % 1024 == 0:
-        return f"{value // 1024}Ki"
+    if value >= 1000:
+        return f"{round(value / 1000)}K"
     return f"{value:,}"
 
 

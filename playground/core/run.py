@@ -17,6 +17,7 @@ The figures follow DESIGN.md's table, with these precisions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -493,7 +494,7 @@ def estimate_tokens_len(chars: int) -> int:
 
 
 def figures_of(
-    request: ChatRequest, events: list[StreamEvent], *, prices: Prices | None = None
+    request: ChatRequest, events: Iterable[StreamEvent], *, prices: Prices | None = None
 ) -> Figures:
     """Figures of a whole recorded stream (what `RunBuilder` computes incrementally)."""
     builder = RunBuilder(request, prices=prices)
