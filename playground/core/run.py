@@ -17,7 +17,7 @@ The figures follow DESIGN.md's table, with these precisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -38,7 +38,7 @@ from playground.core.events import (
     ToolCallDelta,
     Usage,
 )
-from playground.core.pricing import Prices, estimate_tokens, run_cost
+from playground.core.pricing import Prices, estimate_prompt_tokens, estimate_tokens, run_cost
 from playground.core.request import ChatRequest, ToolCall
 
 RunStatus = Literal["running", "ok", "stopped", "interrupted", "incomplete", "error"]
@@ -73,7 +73,12 @@ class Stalls:
     longest_s: float = 0.0
 
 
-CostSource = Literal["gateway", "computed"]
+CostSource = Literal["gateway", "computed", "estimate"]
+"""``gateway``: reported in usage; ``computed``: usage × the endpoint's prices; ``estimate``:
+estimated tokens × prices, while streaming or when the gateway sent no usage."""
+
+PriceLookup = Callable[[str | None], Prices | None]
+"""Prices of the endpoint that served a run, given the provider slug (None: unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +186,8 @@ class RunBuilder:
     Args:
         request: What was sent.
         prices: The serving endpoint's prices, for a computed cost (optional).
+        price_lookup: Instead of `prices`: finds the prices of whichever provider serves the
+            run (known only once the gateway says, or from the pin).
         stall_s: The stall threshold.
     """
 
@@ -191,6 +198,7 @@ class RunBuilder:
         run_id: str = "",
         started_at: float = 0.0,
         prices: Prices | None = None,
+        price_lookup: PriceLookup | None = None,
         stall_s: float = DEFAULT_STALL_S,
         profile: str = "",
         lane: str = "",
@@ -202,6 +210,8 @@ class RunBuilder:
         self.run_id = run_id
         self.started_at = started_at
         self.prices = prices
+        self.price_lookup = price_lookup
+        self._prompt_estimate: int | None = None
         self.profile = profile
         self.lane = lane
         self.group = group
@@ -403,6 +413,8 @@ class RunBuilder:
         e2e = output / total if output is not None and total and self._end_ns else None
 
         prompt = usage.prompt_tokens if usage else None
+        if prompt is None and estimated:
+            prompt = self.prompt_estimate
         tokens = TokenCounts(
             prompt=prompt,
             cached=usage.cached_tokens if usage else None,
@@ -412,10 +424,12 @@ class RunBuilder:
             estimated=estimated,
         )
         gateway_cost = usage.cost if usage else None
+        routed = self._routed
+        prices = self._prices_for(routed.served_by if routed else None)
         computed: Decimal | None = None
-        if self.prices is not None and prompt is not None and output is not None and not estimated:
+        if prices is not None and prompt is not None and output is not None:
             computed = run_cost(
-                self.prices,
+                prices,
                 prompt_tokens=prompt,
                 output_tokens=output,
                 cached_tokens=tokens.cached or 0,
@@ -427,9 +441,10 @@ class RunBuilder:
         if gateway_cost is not None:
             cost, source = gateway_cost, "gateway"
         elif computed is not None:
-            cost, source = computed, "computed"
+            cost, source = computed, "estimate" if estimated else "computed"
+        if estimated:
+            computed = None  # only a figure from real usage is "computed"
 
-        routed = self._routed
         fallbacks: tuple[str, ...] = ()
         if routed is not None:
             fallbacks = tuple(
@@ -464,6 +479,20 @@ class RunBuilder:
             waited_s=waited,
             first_token_ns=first,
         )
+
+    @property
+    def prompt_estimate(self) -> int:
+        """The prompt's size estimated from its text (until the gateway reports usage)."""
+        if self._prompt_estimate is None:
+            self._prompt_estimate = estimate_prompt_tokens([m.text for m in self.request.messages])
+        return self._prompt_estimate
+
+    def _prices_for(self, served_by: str | None) -> Prices | None:
+        if self.prices is not None:
+            return self.prices
+        if self.price_lookup is None:
+            return None
+        return self.price_lookup(served_by or self.request.routing.pinned)
 
     def build(self) -> Run:
         """The finished run. Call after `Finished`, `Failed` or `stop`."""

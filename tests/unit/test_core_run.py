@@ -202,3 +202,25 @@ def test_live_snapshot_uses_now_for_elapsed() -> None:
     assert live.total_s == pytest.approx(0.5)
     assert live.e2e_rate is None  # only defined once the run has ended
     assert live.tokens.output == 1 and live.tokens.estimated
+
+
+def test_cost_is_estimated_while_streaming_then_computed_from_usage() -> None:
+    looked_up: list[str | None] = []
+
+    def lookup(provider: str | None) -> Prices | None:
+        looked_up.append(provider)
+        return PRICES if provider == "openai" else None
+
+    builder = RunBuilder(REQUEST.pinned_to("openai"), price_lookup=lookup)
+    events = _stream()
+    for event in events[:5]:
+        builder.observe(event)
+    live = builder.snapshot(now_ns=events[4].t_ns)
+    assert live.cost_source == "estimate" and live.cost is not None and live.cost > 0
+    assert live.tokens.estimated and live.tokens.prompt == builder.prompt_estimate
+    for event in events[5:]:
+        builder.observe(event)
+    final = builder.snapshot()
+    assert final.cost_source == "computed"
+    assert final.cost == Decimal("0.0000004") * 20 + Decimal("0.0000016") * 11
+    assert looked_up[-1] == "openai"  # the provider that served it, from the routing metadata
