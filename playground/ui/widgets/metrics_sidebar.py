@@ -1,0 +1,204 @@
+"""The metrics sidebar: a run's live figures beside the provider's published ones, and the
+session's totals."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Sparkline, Static
+
+from playground.core import format as fmt
+from playground.core.run import Figures, RunStatus
+from playground.core.sanitize import safe_line
+
+STATUS_LABELS: dict[RunStatus, tuple[str, str]] = {
+    "running": ("● streaming", "$accent"),
+    "ok": ("✓ ok", "$success"),
+    "stopped": ("■ stopped", "$warning"),
+    "interrupted": ("⚠ interrupted", "$error"),
+    "incomplete": ("… incomplete", "$warning"),
+    "error": ("✗ error", "$error"),
+}
+"""How each run status reads and which theme colour it takes."""
+
+LABEL_WIDTH = 11
+MUTED = "$text-muted"
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What the gateway publishes for the provider a run went to (for comparison)."""
+
+    provider: str
+    ttft_p50_s: float | None = None
+    throughput_p50: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTotals:
+    """Everything the session has run so far."""
+
+    runs: int = 0
+    errors: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    cost: Decimal = Decimal(0)
+    cost_unknown: int = 0
+    """Runs whose cost is unknown (no usage cost and no prices): not counted in `cost`."""
+
+
+def _row(label: str, *value: str | tuple[str, str]) -> Content:
+    return Content.assemble((label.ljust(LABEL_WIDTH - 1) + " ", MUTED), *value)
+
+
+def _sub(label: str, value: str) -> Content:
+    return Content.assemble((("  " + label).ljust(LABEL_WIDTH - 1) + " ", MUTED), (value, MUTED))
+
+
+def describe_figures(
+    figures: Figures | None,
+    *,
+    published: Published | None = None,
+    retry_note: str = "",
+    waiting_note: str = "",
+) -> Content:
+    """The live figures as lines of content (no markup: every value is plain text)."""
+    if figures is None:
+        return Content.assemble(("No run yet. Write a prompt and press ctrl+j.", MUTED))
+    label, style = STATUS_LABELS[figures.status]
+    lines: list[Content] = [_row("Status", (label, f"bold {style}"))]
+    if retry_note:
+        lines.append(_sub("", retry_note))
+    if waiting_note:
+        lines.append(_sub("", waiting_note))
+    served = safe_line(figures.served_by or "–", 40)
+    lines.append(_row("Served by", served))
+    if figures.fallbacks:
+        lines.append(_sub("after", safe_line(", ".join(figures.fallbacks), 40)))
+    lines.append(_row("Elapsed", fmt.seconds(figures.total_s)))
+    lines.append(_row("TTFT", fmt.seconds(figures.ttft_s), (" client", MUTED)))
+    if published is not None and published.ttft_p50_s is not None:
+        lines.append(_sub("pub. P50", fmt.seconds(published.ttft_p50_s)))
+    tokens = figures.tokens
+    lines.append(
+        _row("Output", fmt.tokens(tokens.output, estimated=tokens.estimated), (" tok", MUTED))
+    )
+    if tokens.prompt is not None:
+        lines.append(_sub("prompt", fmt.tokens(tokens.prompt, estimated=tokens.estimated)))
+    if tokens.cached:
+        lines.append(_sub("cached", fmt.tokens(tokens.cached)))
+    if tokens.reasoning:
+        lines.append(_sub("reasoning", fmt.tokens(tokens.reasoning)))
+    lines.append(_row("Decode", fmt.rate(figures.decode_rate)))
+    if published is not None and published.throughput_p50 is not None:
+        lines.append(_sub("pub. P50", fmt.rate(published.throughput_p50)))
+    stalls = figures.stalls
+    stall_text = (
+        "none" if not stalls.count else f"{stalls.count} (longest {stalls.longest_s:.1f} s)"
+    )
+    lines.append(_row("Stalls", stall_text))
+    lines.extend(describe_cost(figures))
+    if figures.retries:
+        lines.append(_row("Retries", f"{figures.retries} (waited {figures.waited_s:.1f} s)"))
+    return Content("\n").join(lines)
+
+
+def describe_cost(figures: Figures) -> Iterable[Content]:
+    """The cost rows: estimated while streaming, then billed or computed, and the difference."""
+    source = figures.cost_source
+    if figures.cost is None:
+        yield _row("Cost", fmt.UNKNOWN, (" unknown prices", MUTED))
+        return
+    if source == "estimate":
+        yield _row("Cost", "≈" + fmt.usd(figures.cost), (" estimate", MUTED))
+        return
+    yield _row(
+        "Cost", fmt.usd(figures.cost), (" billed" if source == "gateway" else " computed", MUTED)
+    )
+    difference = figures.cost_difference
+    if difference is not None and figures.computed_cost is not None:
+        sign = "+" if difference >= 0 else ""
+        yield _sub("computed", f"{fmt.usd(figures.computed_cost)} ({sign}{fmt.usd(difference)})")
+
+
+def describe_totals(totals: SessionTotals) -> Content:
+    cost = fmt.usd(totals.cost) if totals.runs else "$0"
+    if totals.cost_unknown:
+        cost += f" (+{totals.cost_unknown} unknown)"
+    lines = [
+        Content.assemble(("Session", "bold")),
+        _row(
+            "Runs", f"{totals.runs}", (f"  {totals.errors} failed", MUTED) if totals.errors else ""
+        ),
+        _row("Tokens", f"{totals.prompt_tokens:,} in · {totals.output_tokens:,} out"),
+        _row("Cost", cost),
+    ]
+    return Content("\n").join(lines)
+
+
+class MetricsSidebar(Vertical):
+    """Live figures of the run on screen, a sparkline of its tokens per second, and the
+    session's totals. The screen pushes values in; the sidebar never reads a run itself."""
+
+    DEFAULT_CSS = """
+    MetricsSidebar {
+        width: 34;
+        padding: 0 1;
+        border-left: vkey $foreground 10%;
+    }
+    MetricsSidebar #metrics-title { text-style: bold; margin-bottom: 1; }
+    MetricsSidebar #metrics-figures { height: auto; }
+    MetricsSidebar #metrics-rates { height: 3; margin: 1 0; }
+    MetricsSidebar #metrics-rates-label { color: $text-muted; height: 1; }
+    MetricsSidebar #metrics-totals { height: auto; margin-top: 1; }
+    """
+
+    RATE_SAMPLES = 60
+    """How many tokens-per-second samples the sparkline shows."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rates: deque[float] = deque(maxlen=self.RATE_SAMPLES)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Metrics", id="metrics-title")
+        yield Static(describe_figures(None), id="metrics-figures")
+        yield Static(Content.styled("tokens per second", MUTED), id="metrics-rates-label")
+        yield Sparkline([], id="metrics-rates")
+        yield Static(describe_totals(SessionTotals()), id="metrics-totals")
+
+    def show(
+        self,
+        figures: Figures | None,
+        *,
+        published: Published | None = None,
+        retry_note: str = "",
+        waiting_note: str = "",
+    ) -> None:
+        """Show `figures` (None: nothing has run yet)."""
+        content = describe_figures(
+            figures, published=published, retry_note=retry_note, waiting_note=waiting_note
+        )
+        self.query_one("#metrics-figures", Static).update(content)
+
+    def reset_rates(self) -> None:
+        self._rates.clear()
+        self.query_one("#metrics-rates", Sparkline).data = []
+
+    def push_rate(self, tokens_per_s: float) -> None:
+        """Add one tokens-per-second sample to the sparkline."""
+        self._rates.append(max(0.0, tokens_per_s))
+        self.query_one("#metrics-rates", Sparkline).data = list(self._rates)
+
+    @property
+    def rates(self) -> list[float]:
+        return list(self._rates)
+
+    def show_totals(self, totals: SessionTotals) -> None:
+        self.query_one("#metrics-totals", Static).update(describe_totals(totals))
