@@ -79,3 +79,18 @@ class Paths:
     @property
     def logs(self) -> Path:
         return self.state / "logs"
+
+    @property
+    def insecure_keys_file(self) -> Path:
+        """API keys in plain text: written only after an explicit ``--insecure-storage``.
+        Under data/, not config/, because config folders get shared in dotfile repositories."""
+        return self.data / "insecure-keys.json"
+
+
+def display_path(path: Path | str) -> str:
+    """`path` as a user would type it: the home folder shortened to ``~``."""
+    text = str(path)
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home and home != "~" and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home) :]
+    return text
