@@ -141,7 +141,8 @@ async def test_stale_cache_is_served_then_refreshed_in_the_background(
     assert refreshed.source == "network"
     assert [m.id for m in refreshed.catalog] == ["new/model"]
     assert svc.current is refreshed and not svc.needs_refresh
-    assert CatalogCache(tmp_path / "catalog").load(KEY).fetched_at == clock.now  # type: ignore[union-attr]
+    saved = CatalogCache(tmp_path / "catalog").load(KEY)
+    assert saved is not None and saved.fetched_at == clock.now
 
 
 async def test_offline_without_cache_uses_the_dated_snapshot(
