@@ -40,7 +40,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1\2" + MASK,
     ),
-    (re.compile(r"(?i)\b(bearer|basic)\s+(?!\[redacted\])[^\s\"',}]+"), r"\1 " + MASK),
+    # "Bearer <anything>" as HTTP spells it; other casings only before a token-like word, so
+    # that "the bearer of news" stays prose.
+    (re.compile(r"\b(Bearer|Basic)\s+(?!\[redacted\])[^\s\"',}]+"), r"\1 " + MASK),
+    (re.compile(r"(?i)\b(bearer|basic)\s+(?!\[redacted\])[^\s\"',}]{8,}"), r"\1 " + MASK),
     (re.compile(r"sk-[A-Za-z0-9_-]{8,}"), "sk-" + MASK),
     # scheme://user:password@host → scheme://[redacted]@host
     (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@"), r"\1" + MASK + "@"),

@@ -133,17 +133,23 @@ def _expected(tp: Any) -> str:
     return "a JSON value"
 
 
-def _identity(value: Any) -> str | None:
-    for name in _IDENTITY_FIELDS:
+@functools.cache
+def _identity_field(tp: Any) -> str | None:
+    """The field that identifies items of type `tp` in a list (``id``, else ``name``), when
+    `tp` is a dataclass that has one; items without one are anchored by position."""
+    if not _is_dataclass_type(tp):
+        return None
+    names = {f.name for f in _fields(tp)}
+    return next((n for n in _IDENTITY_FIELDS if n in names), None)
+
+
+def _item_anchor(anchor: str, index: int, value: Any, tp: Any) -> str:
+    name = _identity_field(tp)
+    if name is not None:
         key = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
         if isinstance(key, str) and key:
-            return f"{name}={key}"
-    return None
-
-
-def _item_anchor(anchor: str, index: int, value: Any) -> str:
-    identity = _identity(value)
-    return f"{anchor}[{identity}]" if identity else f"{anchor}[{index}]"
+            return f"{anchor}[{name}={key}]"
+    return f"{anchor}[{index}]"
 
 
 def _join(path: str, name: str) -> str:
@@ -213,7 +219,7 @@ def encode(value: Any, tp: Any, *, anchor: str = "", extras: Extras | None = Non
     if origin is tuple:
         (item,) = typing.get_args(tp)[:1]
         return [
-            encode(v, item, anchor=_item_anchor(anchor, i, v), extras=extras)
+            encode(v, item, anchor=_item_anchor(anchor, i, v, item), extras=extras)
             for i, v in enumerate(value)
         ]
     if origin in (dict, Mapping):
@@ -304,7 +310,7 @@ def decode(
                         v,
                         item,
                         path=f"{path}[{i}]",
-                        anchor=_item_anchor(anchor, i, v),
+                        anchor=_item_anchor(anchor, i, v, item),
                         extras=extras,
                     )
                     for i, v in enumerate(data)

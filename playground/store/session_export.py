@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -177,6 +177,13 @@ def _prompt_of(run: Run) -> Message | None:
     return None
 
 
+def _finite(render: Callable[[float | None], str], value: float | None) -> str:
+    # A hand-edited or damaged file may hold inf or nan; the formatters expect real figures.
+    if value is not None and not math.isfinite(value):
+        return str(value)
+    return render(value)
+
+
 def _run_section(index: int, run: Run) -> Iterable[str]:
     f = run.figures
     model = md_code(run.model or run.request.model, 120)
@@ -197,7 +204,8 @@ def _run_section(index: int, run: Run) -> Iterable[str]:
     tokens = fmt.tokens(f.tokens.output, estimated=f.tokens.estimated)
     yield (
         "| TTFT | decode | total | output tokens | cost |\n|---|---|---|---|---|\n"
-        f"| {fmt.seconds(f.ttft_s)} | {fmt.rate(f.decode_rate)} | {fmt.seconds(f.total_s)} "
+        f"| {_finite(fmt.seconds, f.ttft_s)} | {_finite(fmt.rate, f.decode_rate)} "
+        f"| {_finite(fmt.seconds, f.total_s)} "
         f"| {tokens} | {fmt.usd(f.cost)} |\n"
     )
     prompt = _prompt_of(run)
