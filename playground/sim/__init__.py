@@ -5,3 +5,17 @@ faults on demand.
 It depends on `core` at most and writes its JSON and SSE itself: it never imports the client,
 so a wire-format bug in the client cannot hide behind the same bug in the server.
 """
+
+from playground.sim.faults import Fault, FaultSpecError, parse_spec
+from playground.sim.records import RequestRecord
+from playground.sim.server import SimulatedGateway
+from playground.sim.thread import GatewayThread
+
+__all__ = [
+    "Fault",
+    "FaultSpecError",
+    "GatewayThread",
+    "RequestRecord",
+    "SimulatedGateway",
+    "parse_spec",
+]

@@ -1,0 +1,486 @@
+"""Code the simulated models write: common small tasks in the languages people ask for.
+
+`SNIPPETS` maps (task, language) to source; `TASKS` describes each task (what the code
+does, how it works, what it prints). `code.compose_code` falls back to a generic snippet
+when a pair is missing here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A small programming task the simulated models know."""
+
+    does: str
+    """Completes "Here's a Python function that …"."""
+    how: tuple[str, ...]
+    """Bullets for "How it works"."""
+    output: str = ""
+    """What running the example prints, if anything."""
+
+
+TASKS: dict[str, Task] = {
+    "fibonacci": Task(
+        "returns the first *n* Fibonacci numbers",
+        (
+            "It keeps only the last two values, so it runs in **O(n)** time and O(1) extra "
+            "space per step.",
+            "Each new value is the sum of the previous two: `a, b = b, a + b`.",
+            "It avoids the exponential cost of the naive recursive version.",
+        ),
+        "0 1 1 2 3 5 8 13 21 34",
+    ),
+    "reverse": Task(
+        "reverses a string",
+        (
+            "Strings are immutable, so the function builds and returns a new string.",
+            "It works on Unicode code points; combining characters and emoji made of several "
+            "code points may need grapheme-aware handling.",
+        ),
+        "olleh",
+    ),
+    "fizzbuzz": Task(
+        "prints FizzBuzz from 1 to 15",
+        (
+            "Multiples of both 3 and 5 (that is, of 15) print `FizzBuzz`.",
+            "Multiples of 3 print `Fizz`, multiples of 5 print `Buzz`.",
+            "Every other number prints itself.",
+        ),
+        "1\n2\nFizz\n4\nBuzz\nFizz\n7\n8\nFizz\nBuzz\n11\nFizz\n13\n14\nFizzBuzz",
+    ),
+    "prime": Task(
+        "checks whether a number is prime",
+        (
+            "Numbers below 2 are not prime; 2 and 3 are.",
+            "It skips multiples of 2 and 3, then tests divisors of the form 6k ± 1.",
+            "It stops at √n, so the check is **O(√n)**.",
+        ),
+        "[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]",
+    ),
+    "sort": Task(
+        "sorts a list with merge sort",
+        (
+            "It splits the list in half, sorts each half recursively, then merges them.",
+            "Merging walks both halves once, so the total cost is **O(n log n)**.",
+            "It is stable: equal elements keep their original order.",
+        ),
+        "[1, 2, 3, 5, 8, 9]",
+    ),
+    "search": Task(
+        "finds a value in a sorted list with binary search",
+        (
+            "It keeps a window `[lo, hi)` that must contain the target if it exists.",
+            "Each step halves the window, so a search takes **O(log n)** comparisons.",
+            "It returns `-1` when the value is absent.",
+        ),
+        "3",
+    ),
+    "fetch": Task(
+        "fetches JSON from a URL with a timeout and error handling",
+        (
+            "It sets a timeout, so a slow server cannot hang the program.",
+            "It raises on HTTP error statuses instead of parsing an error page as data.",
+            "It decodes the body as JSON and returns it.",
+        ),
+    ),
+    "wordcount": Task(
+        "counts the most common words in a text file",
+        (
+            "It reads the file as UTF-8 and lower-cases the text.",
+            "A regular expression extracts words, ignoring punctuation.",
+            "A counter keeps the frequencies; the top ten are printed.",
+        ),
+    ),
+    "hello": Task(
+        "prints a greeting",
+        ("It is the smallest complete program in the language.",),
+        "Hello, world!",
+    ),
+}
+
+SNIPPETS: dict[tuple[str, str], str] = {
+    ("fibonacci", "python"): '''def fibonacci(n: int) -> list[int]:
+    """Return the first n Fibonacci numbers."""
+    numbers: list[int] = []
+    a, b = 0, 1
+    for _ in range(n):
+        numbers.append(a)
+        a, b = b, a + b
+    return numbers
+
+
+print(*fibonacci(10))''',
+    ("fibonacci", "javascript"): """function fibonacci(n) {
+  const numbers = [];
+  let [a, b] = [0, 1];
+  for (let i = 0; i < n; i++) {
+    numbers.push(a);
+    [a, b] = [b, a + b];
+  }
+  return numbers;
+}
+
+console.log(fibonacci(10).join(" "));""",
+    ("fibonacci", "typescript"): """function fibonacci(n: number): number[] {
+  const numbers: number[] = [];
+  let [a, b] = [0, 1];
+  for (let i = 0; i < n; i++) {
+    numbers.push(a);
+    [a, b] = [b, a + b];
+  }
+  return numbers;
+}
+
+console.log(fibonacci(10).join(" "));""",
+    ("fibonacci", "rust"): """fn fibonacci(n: usize) -> Vec<u64> {
+    let mut numbers = Vec::with_capacity(n);
+    let (mut a, mut b) = (0u64, 1u64);
+    for _ in 0..n {
+        numbers.push(a);
+        (a, b) = (b, a + b);
+    }
+    numbers
+}
+
+fn main() {
+    let line: Vec<String> = fibonacci(10).iter().map(u64::to_string).collect();
+    println!("{}", line.join(" "));
+}""",
+    ("fibonacci", "go"): """package main
+
+import "fmt"
+
+func fibonacci(n int) []int {
+	numbers := make([]int, 0, n)
+	a, b := 0, 1
+	for i := 0; i < n; i++ {
+		numbers = append(numbers, a)
+		a, b = b, a+b
+	}
+	return numbers
+}
+
+func main() {
+	fmt.Println(fibonacci(10))
+}""",
+    ("reverse", "python"): '''def reverse(text: str) -> str:
+    """Return text reversed."""
+    return text[::-1]
+
+
+print(reverse("hello"))''',
+    ("reverse", "javascript"): """function reverse(text) {
+  // Spread by code point so that astral characters (emoji) stay whole.
+  return [...text].reverse().join("");
+}
+
+console.log(reverse("hello"));""",
+    ("reverse", "typescript"): """function reverse(text: string): string {
+  // Spread by code point so that astral characters (emoji) stay whole.
+  return [...text].reverse().join("");
+}
+
+console.log(reverse("hello"));""",
+    ("reverse", "rust"): """fn reverse(text: &str) -> String {
+    text.chars().rev().collect()
+}
+
+fn main() {
+    println!("{}", reverse("hello"));
+}""",
+    ("reverse", "go"): """package main
+
+import "fmt"
+
+func reverse(s string) string {
+	runes := []rune(s)
+	for i, j := 0, len(runes)-1; i < j; i, j = i+1, j-1 {
+		runes[i], runes[j] = runes[j], runes[i]
+	}
+	return string(runes)
+}
+
+func main() {
+	fmt.Println(reverse("hello"))
+}""",
+    ("fizzbuzz", "python"): """for n in range(1, 16):
+    if n % 15 == 0:
+        print("FizzBuzz")
+    elif n % 3 == 0:
+        print("Fizz")
+    elif n % 5 == 0:
+        print("Buzz")
+    else:
+        print(n)""",
+    ("fizzbuzz", "javascript"): """for (let n = 1; n <= 15; n++) {
+  const word = (n % 3 === 0 ? "Fizz" : "") + (n % 5 === 0 ? "Buzz" : "");
+  console.log(word || n);
+}""",
+    ("fizzbuzz", "rust"): """fn main() {
+    for n in 1..=15 {
+        match (n % 3, n % 5) {
+            (0, 0) => println!("FizzBuzz"),
+            (0, _) => println!("Fizz"),
+            (_, 0) => println!("Buzz"),
+            _ => println!("{n}"),
+        }
+    }
+}""",
+    ("fizzbuzz", "go"): """package main
+
+import "fmt"
+
+func main() {
+	for n := 1; n <= 15; n++ {
+		switch {
+		case n%15 == 0:
+			fmt.Println("FizzBuzz")
+		case n%3 == 0:
+			fmt.Println("Fizz")
+		case n%5 == 0:
+			fmt.Println("Buzz")
+		default:
+			fmt.Println(n)
+		}
+	}
+}""",
+    ("prime", "python"): '''def is_prime(n: int) -> bool:
+    """True if n is a prime number."""
+    if n < 2:
+        return False
+    if n < 4:
+        return True
+    if n % 2 == 0 or n % 3 == 0:
+        return False
+    k = 5
+    while k * k <= n:
+        if n % k == 0 or n % (k + 2) == 0:
+            return False
+        k += 6
+    return True
+
+
+print([n for n in range(30) if is_prime(n)])''',
+    ("prime", "javascript"): """function isPrime(n) {
+  if (n < 2) return false;
+  if (n < 4) return true;
+  if (n % 2 === 0 || n % 3 === 0) return false;
+  for (let k = 5; k * k <= n; k += 6) {
+    if (n % k === 0 || n % (k + 2) === 0) return false;
+  }
+  return true;
+}
+
+console.log([...Array(30).keys()].filter(isPrime));""",
+    ("prime", "rust"): """fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n < 4 {
+        return true;
+    }
+    if n % 2 == 0 || n % 3 == 0 {
+        return false;
+    }
+    let mut k = 5;
+    while k * k <= n {
+        if n % k == 0 || n % (k + 2) == 0 {
+            return false;
+        }
+        k += 6;
+    }
+    true
+}
+
+fn main() {
+    let primes: Vec<u64> = (0..30).filter(|&n| is_prime(n)).collect();
+    println!("{primes:?}");
+}""",
+    ("sort", "python"): '''def merge_sort(items: list[int]) -> list[int]:
+    """Return a sorted copy of items (stable, O(n log n))."""
+    if len(items) <= 1:
+        return items[:]
+    middle = len(items) // 2
+    left, right = merge_sort(items[:middle]), merge_sort(items[middle:])
+    merged: list[int] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if left[i] <= right[j]:
+            merged.append(left[i])
+            i += 1
+        else:
+            merged.append(right[j])
+            j += 1
+    return merged + left[i:] + right[j:]
+
+
+print(merge_sort([5, 2, 9, 1, 8, 3]))''',
+    ("sort", "javascript"): """function mergeSort(items) {
+  if (items.length <= 1) return items.slice();
+  const middle = Math.floor(items.length / 2);
+  const left = mergeSort(items.slice(0, middle));
+  const right = mergeSort(items.slice(middle));
+  const merged = [];
+  while (left.length && right.length) {
+    merged.push(left[0] <= right[0] ? left.shift() : right.shift());
+  }
+  return [...merged, ...left, ...right];
+}
+
+console.log(mergeSort([5, 2, 9, 1, 8, 3]));""",
+    ("search", "python"): '''def binary_search(items: list[int], target: int) -> int:
+    """Index of target in the sorted list items, or -1."""
+    lo, hi = 0, len(items)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if items[mid] < target:
+            lo = mid + 1
+        elif items[mid] > target:
+            hi = mid
+        else:
+            return mid
+    return -1
+
+
+print(binary_search([1, 3, 5, 7, 9, 11], 7))''',
+    ("search", "javascript"): """function binarySearch(items, target) {
+  let [lo, hi] = [0, items.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid] < target) lo = mid + 1;
+    else if (items[mid] > target) hi = mid;
+    else return mid;
+  }
+  return -1;
+}
+
+console.log(binarySearch([1, 3, 5, 7, 9, 11], 7));""",
+    ("fetch", "python"): '''import httpx
+
+
+def fetch_json(url: str) -> object:
+    """GET url and return the decoded JSON body."""
+    with httpx.Client(timeout=10.0) as client:
+        response = client.get(url, headers={"Accept": "application/json"})
+        response.raise_for_status()
+        return response.json()
+
+
+data = fetch_json("https://api.github.com/repos/python/cpython")
+print(data["full_name"], data["stargazers_count"])''',
+    ("fetch", "javascript"): """async function fetchJson(url) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const repo = await fetchJson("https://api.github.com/repos/nodejs/node");
+console.log(repo.full_name, repo.stargazers_count);""",
+    ("fetch", "typescript"): """interface Repo {
+  full_name: string;
+  stargazers_count: number;
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+const repo = await fetchJson<Repo>("https://api.github.com/repos/microsoft/typescript");
+console.log(repo.full_name, repo.stargazers_count);""",
+    ("fetch", "go"): """package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+func fetchJSON(url string, into any) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(into)
+}
+
+func main() {
+	var repo struct {
+		FullName string `json:"full_name"`
+		Stars    int    `json:"stargazers_count"`
+	}
+	if err := fetchJSON("https://api.github.com/repos/golang/go", &repo); err != nil {
+		panic(err)
+	}
+	fmt.Println(repo.FullName, repo.Stars)
+}""",
+    ("fetch", "bash"): """#!/usr/bin/env bash
+set -euo pipefail
+
+url="https://api.github.com/repos/curl/curl"
+curl --fail --silent --show-error --max-time 10 \\
+  -H "Accept: application/json" "$url" | jq -r '.full_name, .stargazers_count'""",
+    ("wordcount", "python"): '''import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+
+def top_words(path: Path, n: int = 10) -> list[tuple[str, int]]:
+    """The n most common words in the file at path."""
+    text = path.read_text(encoding="utf-8").lower()
+    return Counter(re.findall(r"[a-z']+", text)).most_common(n)
+
+
+for word, count in top_words(Path(sys.argv[1])):
+    print(f"{count:6d}  {word}")''',
+    ("wordcount", "bash"): """#!/usr/bin/env bash
+set -euo pipefail
+
+tr -cs "[:alpha:]'" '\\n' < "$1" \\
+  | tr '[:upper:]' '[:lower:]' \\
+  | sort | uniq -c | sort -rn | head -n 10""",
+    ("wordcount", "javascript"): """import { readFile } from "node:fs/promises";
+
+const text = (await readFile(process.argv[2], "utf8")).toLowerCase();
+const counts = new Map();
+for (const word of text.match(/[a-z']+/g) ?? []) {
+  counts.set(word, (counts.get(word) ?? 0) + 1);
+}
+const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 10);
+for (const [word, count] of top) console.log(String(count).padStart(6), word);""",
+    ("hello", "python"): 'print("Hello, world!")',
+    ("hello", "javascript"): 'console.log("Hello, world!");',
+    ("hello", "typescript"): 'const greeting: string = "Hello, world!";\nconsole.log(greeting);',
+    ("hello", "rust"): 'fn main() {\n    println!("Hello, world!");\n}',
+    (
+        "hello",
+        "go",
+    ): 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, world!")\n}',
+    ("hello", "bash"): '#!/usr/bin/env bash\necho "Hello, world!"',
+    ("hello", "java"): """public class Hello {
+    public static void main(String[] args) {
+        System.out.println("Hello, world!");
+    }
+}""",
+    (
+        "hello",
+        "c",
+    ): '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, world!\\n");\n    return 0;\n}',
+}
