@@ -175,8 +175,12 @@ class StreamReader:
         if error:
             self.error = self._stream_error(error, value_str(chunk.get("provider")))
             return
-        if self.generation_id is None:
-            self.generation_id = value_str(chunk.get("generationId")) or value_str(chunk.get("id"))
+        generation_id = chunk.get("generationId")  # Vercel: top level of the final chunk
+        if generation_id and isinstance(generation_id, str):
+            self.generation_id = generation_id
+        elif self.generation_id is None:
+            self.generation_id = value_str(chunk.get("id"))
+        if self.model is None:
             self.model = value_str(chunk.get("model"))
         choices = chunk.get("choices")
         if choices:
