@@ -27,7 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from playground.core.catalog import IMPLICIT_CACHING, Endpoint, Model
@@ -151,47 +152,119 @@ def parse_prices(value: object) -> Prices | None:
     """Prices from a ``pricing`` object in either naming (``input``/``output`` or
     ``prompt``/``completion``); None when there is no pricing object or nothing in it is a
     price (``"pricing": {}``)."""
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not value:
         return None
+    # Providers of a model family share price lists: a flat one (no tiers) is parsed once and
+    # the frozen result shared. A list value makes the key unhashable: parse it fresh.
+    try:
+        key = tuple(value.items())
+        return _PRICES_CACHE[key]
+    except KeyError:
+        prices = _parse_prices(value)
+        if len(_PRICES_CACHE) >= _CACHE_LIMIT:
+            _PRICES_CACHE.clear()
+        _PRICES_CACHE[key] = prices
+        return prices
+    except TypeError:
+        return _parse_prices(value)
+
+
+_PRICES_CACHE: dict[tuple[tuple[str, object], ...], Prices | None] = {}
+
+
+def clear_caches() -> None:
+    """Forget the memoized prices and string lists (they only save time; a benchmark clears
+    them so that every run is a cold parse)."""
+    _PRICES_CACHE.clear()
+    _PRICE_CACHE.clear()
+    _STRINGS_CACHE.clear()
+
+
+def _parse_prices(value: dict[str, Any]) -> Prices | None:
+    get = value.get
+    inp = get("input")
+    out = get("output")
+    tiered = _TIER_KEYS.intersection(value)  # usually empty: skip six lookups
     prices = Prices(
-        input=parse_price(_first(value, "input", "prompt")),
-        output=parse_price(_first(value, "output", "completion")),
-        cache_read=parse_price(value.get("input_cache_read")),
-        cache_write=parse_price(value.get("input_cache_write")),
-        web_search=parse_price(value.get("web_search")),
-        input_tiers=_tiers(_first(value, "input_tiers", "prompt_tiers")),
-        output_tiers=_tiers(_first(value, "output_tiers", "completion_tiers")),
-        cache_read_tiers=_tiers(value.get("input_cache_read_tiers")),
-        cache_write_tiers=_tiers(value.get("input_cache_write_tiers")),
+        input=_price(get("prompt") if inp is None else inp),
+        output=_price(get("completion") if out is None else out),
+        cache_read=_price(get("input_cache_read")),
+        cache_write=_price(get("input_cache_write")),
+        web_search=_price(get("web_search")),
+        input_tiers=_tiers(_first(value, "input_tiers", "prompt_tiers")) if tiered else (),
+        output_tiers=_tiers(_first(value, "output_tiers", "completion_tiers")) if tiered else (),
+        cache_read_tiers=_tiers(get("input_cache_read_tiers")) if tiered else (),
+        cache_write_tiers=_tiers(get("input_cache_write_tiers")) if tiered else (),
     )
-    return None if prices == _NO_PRICES else prices
+    if (
+        prices.input is None
+        and prices.output is None
+        and prices.cache_read is None
+        and prices.cache_write is None
+        and prices.web_search is None
+        and not (prices.input_tiers or prices.output_tiers)
+    ):
+        return None
+    return prices
 
 
-_NO_PRICES = Prices()
+_TIER_KEYS = frozenset(
+    (
+        "input_tiers",
+        "prompt_tiers",
+        "output_tiers",
+        "completion_tiers",
+        "input_cache_read_tiers",
+        "input_cache_write_tiers",
+    )
+)
+_PRICE_CACHE: dict[str, Decimal | None] = {}
+_CACHE_LIMIT = 4096
+"""Entries kept by each memo below before it starts over (bounds memory on odd input)."""
+
+
+def _price(value: object) -> Decimal | None:
+    """`parse_price`, remembered per string: a catalog repeats the same few hundred price
+    strings thousands of times, and a `Decimal` is immutable, so sharing one is safe."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return parse_price(value)
+    try:
+        return _PRICE_CACHE[value]
+    except KeyError:
+        pass
+    price = parse_price(value)
+    if len(_PRICE_CACHE) >= _CACHE_LIMIT:
+        _PRICE_CACHE.clear()
+    _PRICE_CACHE[value] = price
+    return price
 
 
 # -- models -------------------------------------------------------------------------------
 
 
 def _vercel_model(entry: dict[str, Any]) -> Model:
+    get = entry.get
     model_id = _id(entry)
-    modalities = entry.get("modalities")
-    modalities = modalities if isinstance(modalities, dict) else {}
+    modalities = get("modalities")
+    if type(modalities) is not dict:
+        modalities = _EMPTY
     return Model(
         id=model_id,
-        name=_str(entry.get("name")),
-        creator=_str(entry.get("owned_by")) or _creator(model_id),
-        type=_str(entry.get("type")) or "language",
-        description=_str(entry.get("description")),
-        context_window=_count(entry.get("context_window")),
-        max_output=_count(entry.get("max_tokens")),
-        tags=_strings(entry.get("tags")),
-        released=_epoch_date(entry.get("released")),
-        deprecated=_epoch_date(entry.get("deprecated_at")),
+        name=_str(get("name")),
+        creator=_str(get("owned_by")) or _creator(model_id),
+        type=_str(get("type")) or "language",
+        description=_str(get("description")),
+        context_window=_count(get("context_window")),
+        max_output=_count(get("max_tokens")),
+        tags=_strings(get("tags")),
+        released=_epoch_date(get("released")),
+        deprecated=_epoch_date(get("deprecated_at")),
         input_modalities=_strings(modalities.get("input")),
         output_modalities=_strings(modalities.get("output")),
-        prices=parse_prices(entry.get("pricing")),
-        supported_parameters=_strings(entry.get("supported_parameters")),
+        prices=parse_prices(get("pricing")),
+        supported_parameters=_strings(get("supported_parameters")),
     )
 
 
@@ -272,38 +345,57 @@ _UPTIME_FIELDS = (
 
 
 def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
-    slug = _str(entry.get("tag")) or _str(entry.get("provider_name"))
-    if not slug:
-        return None
-    latency = _dict(_first(entry, "latency_last_1h", "latency_last_30m"))
-    throughput = _dict(_first(entry, "throughput_last_1h", "throughput_last_30m"))
-    tags = _strings(entry.get("tags"))
-    zdr = _bool(_first(entry, "zdr", "zero_data_retention"))
-    if zdr is None and ("zdr" in tags or "zero-data-retention" in tags):
-        zdr = True
-    implicit = _bool(entry.get("supports_implicit_caching"))
-    if implicit is None and IMPLICIT_CACHING in tags:
-        implicit = True
-    uptime = next((u for f in _UPTIME_FIELDS if (u := _number(entry.get(f))) is not None), None)
-    name = _str(entry.get("provider_name"))
+    # Written for speed (this runs once per provider of every model: thousands of times on a
+    # cold start), with the same tolerance as the helpers below.
+    get = entry.get
+    slug = get("tag")
+    name = get("provider_name")
+    name = name if type(name) is str else ""
+    if type(slug) is not str or not slug:
+        slug = name
+        if not slug:
+            return None
+    latency = get("latency_last_1h") or get("latency_last_30m")
+    latency = latency if type(latency) is dict else _EMPTY
+    throughput = get("throughput_last_1h") or get("throughput_last_30m")
+    throughput = throughput if type(throughput) is dict else _EMPTY
+    tags = _strings(get("tags"))
+    zdr = get("zdr")
+    if zdr is None:
+        zdr = get("zero_data_retention")
+    if type(zdr) is not bool:
+        zdr = True if ("zdr" in tags or "zero-data-retention" in tags) else None
+    implicit = get("supports_implicit_caching")
+    if type(implicit) is not bool:
+        implicit = True if IMPLICIT_CACHING in tags else None
+    uptime = None
+    for field in _UPTIME_FIELDS:
+        value = get(field)
+        if value is not None and (uptime := _number(value)) is not None:
+            break
+    quantization = get("quantization")
     return Endpoint(
         provider=slug,
         name=name if name != slug else "",
-        context=_count(entry.get("context_length")),
-        max_output=_count(entry.get("max_completion_tokens")),
-        prices=parse_prices(entry.get("pricing")) or Prices(),
+        context=_count(get("context_length")),
+        max_output=_count(get("max_completion_tokens")),
+        prices=parse_prices(get("pricing")) or _NO_PRICES,
         ttft_p50_s=_ms_to_s(latency.get("p50")),
         ttft_p95_s=_ms_to_s(latency.get("p95")),
         throughput_p50=_number(throughput.get("p50")),
         throughput_p95=_number(throughput.get("p95")),
         uptime_pct=uptime,
-        status=_integer(entry.get("status")),
+        status=_integer(get("status")),
         implicit_caching=implicit,
         zdr=zdr,
-        supported_parameters=_strings(entry.get("supported_parameters")),
-        quantization=_str(entry.get("quantization")) or None,
+        supported_parameters=_strings(get("supported_parameters")),
+        quantization=quantization if type(quantization) is str and quantization else None,
         tags=tags,
     )
+
+
+_EMPTY: dict[str, Any] = {}
+_NO_PRICES = Prices()
 
 
 # -- tolerant field readers ---------------------------------------------------------------
@@ -343,14 +435,31 @@ def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_STRINGS_CACHE: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
 def _strings(value: object) -> tuple[str, ...]:
     """A list of strings (others dropped, repeats removed, order kept); a lone string is a
-    list of one."""
+    list of one. Lists repeat across a catalog (every endpoint of a family has the same
+    ``supported_parameters``), so each distinct list is checked once and shared."""
+    if type(value) is list:
+        key = tuple(value)
+        try:
+            return _STRINGS_CACHE[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable element: not a list of strings anyway
+            return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v))
+        strings = tuple(dict.fromkeys(v for v in key if isinstance(v, str) and v))
+        if len(_STRINGS_CACHE) >= _CACHE_LIMIT:
+            _STRINGS_CACHE.clear()
+        _STRINGS_CACHE[key] = strings
+        return strings
     if isinstance(value, str):
         return (value,) if value else ()
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v))
+    if isinstance(value, tuple):
+        return _strings(list(value))
+    return ()
 
 
 def _bool(value: object) -> bool | None:
@@ -359,26 +468,27 @@ def _bool(value: object) -> bool | None:
 
 def _number(value: object) -> float | None:
     """A finite, non-negative number (numeric strings too); None otherwise."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
+    if isinstance(value, float):
+        number = value
+    elif isinstance(value, int):
+        if isinstance(value, bool):
+            return None
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            value = float(value)
+            number = float(value)
         except ValueError:
             return None
-    if not isinstance(value, int | float):
+    else:
         return None
-    number = float(value)
-    return number if math.isfinite(number) and number >= 0 else None
+    return number if number >= 0 and math.isfinite(number) else None
 
 
 def _integer(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return None if isinstance(value, bool) else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
     if isinstance(value, str):
         try:
             return int(value.strip())
@@ -398,17 +508,23 @@ def _ms_to_s(value: object) -> float | None:
     return None if number is None else number / 1000
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_MAX_ORDINAL = date.max.toordinal()
+
+
 def _epoch_date(value: object) -> date | None:
-    """A unix time in seconds, or milliseconds when it is too large to be seconds."""
+    """The UTC day of a unix time in seconds, or in milliseconds when it is too large to be
+    seconds. (Day arithmetic rather than `datetime.fromtimestamp`: a third of the cost, and
+    no platform limits on the range.)"""
+    if value is None:
+        return None
     number = _number(value)
-    if number is None or number == 0:
+    if not number:
         return None
     if number > 1e11:  # seconds would be past the year 5000: it is milliseconds
         number /= 1000
-    try:
-        return datetime.fromtimestamp(number, tz=UTC).date()
-    except (OverflowError, OSError, ValueError):
-        return None
+    ordinal = _EPOCH_ORDINAL + int(number // 86400)
+    return date.fromordinal(ordinal) if ordinal <= _MAX_ORDINAL else None
 
 
 def _iso_date(value: object) -> date | None:
@@ -430,7 +546,7 @@ def _tiers(value: object) -> tuple[Tier, ...]:
     for entry in value:
         if not isinstance(entry, dict):
             continue
-        cost = parse_price(entry.get("cost"))
+        cost = _price(entry.get("cost"))
         if cost is None:
             continue
         low = _integer(entry.get("min"))
