@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,7 +214,7 @@ async def catalog_service_without_services(
     cache cannot answer.
     """
     paths = Paths.default()
-    profile, key = await _resolve(args, paths)
+    profile, get_key = await _resolve(args, paths)
     cache = CatalogCache(paths.catalog_cache)
     async with contextlib.AsyncExitStack() as stack:
         if profile is None:
@@ -230,7 +230,7 @@ async def catalog_service_without_services(
             chosen = profile
             service = CatalogService(
                 cache,
-                source_factory=lambda: _gateway_source(stack, chosen, key),
+                source_factory=lambda: _gateway_source(stack, chosen, get_key),
                 key=cache_key_for(chosen),
                 origin=chosen.origin,
                 kind=chosen.kind,
@@ -240,14 +240,21 @@ async def catalog_service_without_services(
         yield service
 
 
-async def _resolve(args: argparse.Namespace, paths: Paths) -> tuple[Profile | None, Secret | None]:
-    """The profile (None: the simulated gateway) and its key."""
+KeyGetter = Callable[[], Awaitable["Secret | None"]]
+
+
+async def _resolve(args: argparse.Namespace, paths: Paths) -> tuple[Profile | None, KeyGetter]:
+    """The profile (None: the simulated gateway) and how to get its key.
+
+    For a profile named on the command line the key is only looked up when the gateway is
+    actually asked (the keyring costs ~0.2 s to load, and a fresh cache needs no key). For the
+    default profile it is looked up at once: whether there is a key decides between the real
+    gateway and the simulated one.
+    """
     from playground.store.config import ConfigStore
-    from playground.store.key_source import KeySourceError, aresolve_key
-    from playground.store.keys import AsyncKeyStore, FileKeyStore, KeyringKeyStore
 
     if getattr(args, "simulated", False):
-        return None, None
+        return None, _no_key
     loaded = ConfigStore(paths).load()
     for message in loaded.messages:
         print(f"playground: {message}", file=sys.stderr)
@@ -261,10 +268,29 @@ async def _resolve(args: argparse.Namespace, paths: Paths) -> tuple[Profile | No
             raise UsageError(f"no profile named {safe_line(args.profile, 60)!r} (known: {known})")
     else:
         profile = config.profile()
-    if profile is None:
-        return None, None
-    if profile.is_simulated:
-        return None, None
+    if profile is None or profile.is_simulated:
+        return None, _no_key
+    chosen = profile
+    found: list[Secret | None] = []
+
+    async def get_key() -> Secret | None:
+        if not found:
+            found.append(await _lookup_key(args, paths, chosen))
+        return found[0]
+
+    if not args.gateway and not args.profile and await get_key() is None:
+        return None, _no_key  # no key, no gateway asked for: the simulated gateway
+    return chosen, get_key
+
+
+async def _no_key() -> Secret | None:
+    return None
+
+
+async def _lookup_key(args: argparse.Namespace, paths: Paths, profile: Profile) -> Secret | None:
+    from playground.store.key_source import KeySourceError, aresolve_key
+    from playground.store.keys import AsyncKeyStore, FileKeyStore, KeyringKeyStore
+
     try:
         found = await aresolve_key(
             profile,
@@ -277,9 +303,7 @@ async def _resolve(args: argparse.Namespace, paths: Paths) -> tuple[Profile | No
         raise UsageError(str(exc)) from None
     for warning in found.warnings:
         print(f"playground: {warning}", file=sys.stderr)
-    if found.secret is None and not args.gateway and not args.profile:
-        return None, None  # no key, no gateway asked for: the simulated gateway
-    return profile, found.secret
+    return found.secret
 
 
 def _key_args(args: argparse.Namespace) -> KeyArgs:
@@ -290,12 +314,13 @@ def _key_args(args: argparse.Namespace) -> KeyArgs:
 
 
 async def _gateway_source(
-    stack: contextlib.AsyncExitStack, profile: Profile, key: Secret | None
+    stack: contextlib.AsyncExitStack, profile: Profile, get_key: KeyGetter
 ) -> CatalogSource:
     import httpx
 
     from playground.gateway.catalog_fetch import CatalogFetcher
 
+    key = await get_key()
     headers = httpx.Headers()
     if key and (profile.base_url.startswith("https://") or profile.is_loopback):
         headers["Authorization"] = f"Bearer {key.reveal()}"  # the key leaves only here

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -219,3 +220,29 @@ def test_local_servers_show_unknown_prices() -> None:
     assert result.returncode == 0, result.stderr
     row = _rows(result.stdout)["meta-llama/Llama-3.1-8B-Instruct"]
     assert row[-3:] == ["?", "?", "–"]  # no prices: unknown; no endpoints: none listed
+
+
+def test_the_key_is_sent_only_in_the_authorization_header(
+    gateway: RunningCatalogServer, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text("sk-test-0123456789abcdef\n")
+    result = playground(
+        "models", "--gateway", gateway.url, "--api-key-file", str(key_file), "--search", "mini"
+    )
+    assert result.returncode == 0, result.stderr
+    assert set(gateway.state.authorization) == {"Bearer sk-test-0123456789abcdef"}
+    assert "sk-test" not in result.stdout + result.stderr
+
+
+def test_no_key_and_no_gateway_lists_the_simulated_gateway() -> None:
+    result = playground("models", "--search", "mini")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[0] == "openai/gpt-4.1-mini"
+    detail = playground("models", "openai/gpt-4.1-mini")
+    rows = _rows(detail.stdout.split("Provider", 1)[1])
+    assert set(rows) >= {"azure", "openai"}
+    assert rows["azure"][5] == "$14.00" and rows["openai"][5] == "$10.00"
+    assert rows["azure"][6] == "0.70" and rows["openai"][6] == "0.60"
+    assert "92.0" in rows["openai"]
