@@ -31,15 +31,22 @@ MIN_SECRET_LENGTH = 4
 """Exact-value masking ignores shorter values: masking every ``a`` in a log is noise, and a
 key that short is not a key."""
 
+_HEADER = re.compile(
+    r"(?i)(\b(?:proxy-)?authorization|\bx-api-key|\bapi-key|\bx-goog-api-key)"
+    r"([\"']?\s*[:=]\s*[\"']?)(?:(bearer|basic)\s+)?([^\s\"',}]+)"
+)
+
+
+def _mask_header(match: re.Match[str]) -> str:
+    # Keep the scheme word ("Bearer") so the log still says what kind of credential it was.
+    name, sep, scheme, value = match.groups()
+    scheme = f"{scheme} " if scheme else ""
+    if value == MASK:
+        return match.group()
+    return f"{name}{sep}{scheme}{MASK}"
+
+
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Header dumps first, so the value is masked whole (it may itself start with "Bearer").
-    (
-        re.compile(
-            r"(?i)(\b(?:proxy-)?authorization|\bx-api-key|\bapi-key|\bx-goog-api-key)"
-            r"(\"?\s*[:=]\s*\"?)(?!\[redacted\])[^\s\"',}]+(?:\s+(?!\[redacted\])[^\s\"',}]+)?"
-        ),
-        r"\1\2" + MASK,
-    ),
     # "Bearer <anything>" as HTTP spells it; other casings only before a token-like word, so
     # that "the bearer of news" stays prose.
     (re.compile(r"\b(Bearer|Basic)\s+(?!\[redacted\])[^\s\"',}]+"), r"\1 " + MASK),
@@ -74,6 +81,8 @@ def redact(text: str, secrets: Iterable[Secret | str] = ()) -> str:
     for value in _values(secrets):
         if value in text:
             text = text.replace(value, MASK)
+    # Header dumps first, so the value is masked whole (it may itself start with "Bearer").
+    text = _HEADER.sub(_mask_header, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -41,7 +41,7 @@ def format_string(text: str) -> str:
 
 def format_key(key: str) -> str:
     """A key, bare when TOML allows it."""
-    return key if _BARE_KEY.match(key) else format_string(key)
+    return key if _BARE_KEY.fullmatch(key) else format_string(key)
 
 
 def format_value(value: Any) -> str:
