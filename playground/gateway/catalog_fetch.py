@@ -13,16 +13,16 @@ Routes, relative to the base URL (which ends in ``/v1`` or ``/api/v1``):
   servers have no such route: they serve their models themselves, so their endpoint list is
   empty (known: none), not fetched.
 
-Failures become `core.errors` types with one sanitized line (`Unreachable`, `Timeout`,
-`StatusError` subclasses, `ProtocolError`). Model names and descriptions stay raw in the
-result: they pass `safe_line` at display time.
+Failures become `core.errors` types with one sanitized, redacted line, through the same
+mapping as chat requests (`gateway.errors`): `Unreachable` (whose ``detail`` is the short
+reason, e.g. ``connection refused``), `Timeout`, `StatusError` subclasses, `ProtocolError`.
+
+Model names and descriptions stay raw in the result: they pass `safe_line` at display time.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
-import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -36,21 +36,15 @@ from playground.core.catalog_wire import (
     parse_endpoints,
     parse_models,
 )
-from playground.core.errors import (
-    AuthError,
-    BadRequest,
-    GatewayError,
-    NotFound,
-    PaymentRequired,
-    ProtocolError,
-    RateLimited,
-    ServerError,
-    StatusError,
-    Timeout,
-    Unreachable,
-)
+from playground.core.errors import GatewayError, NotFound, ProtocolError, Unreachable
 from playground.core.profile import ProfileKind
 from playground.core.sanitize import safe_line
+from playground.gateway.errors import (
+    connect_reason,
+    error_for_exception,
+    error_for_status,
+    redirect_error,
+)
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -64,8 +58,6 @@ __all__ = [
 DEFAULT_CONCURRENCY = 6
 """Endpoint requests in flight at once: enough to fill a table quickly, few enough not to look
 like a flood to the gateway."""
-
-MESSAGE_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,109 +188,26 @@ class CatalogFetcher:
         url = self.base_url.rstrip("/") + path
         headers = httpx.Headers(self.headers or {})
         headers.setdefault("Accept", "application/json")
+        host = self._host
         try:
             response = await self.http.get(url, headers=headers)
-        except httpx.TimeoutException as exc:
-            raise Timeout(f"Can't reach {self._host}: no answer in time", phase="total") from exc
-        except httpx.TransportError as exc:
-            reason = transport_reason(exc)
-            raise Unreachable(f"Can't reach {self._host}: {reason}", detail=reason) from exc
-        if response.status_code >= 400:
-            raise status_error(response, self._host)
-        if not 200 <= response.status_code < 300:
-            raise ProtocolError(
-                f"{self._host} answered {response.status_code} instead of the catalog",
-                status=response.status_code,
-            )
+        except httpx.ConnectError as exc:
+            reason = connect_reason(exc)
+            raise Unreachable(f"Can't reach {host}: {reason}", detail=reason) from exc
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc, host=host, headers_received=False) from exc
+        status = response.status_code
+        if not 200 <= status < 300:
+            if 300 <= status < 400:
+                raise redirect_error(status, response.headers.get("location"), host=host)
+            raise error_for_status(status, response.headers, response.content, host=host)
         try:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError as exc:
             content_type = response.headers.get("content-type", "no content type")
             snippet = safe_line(response.text, 120)
             raise ProtocolError(
-                f"{self._host} sent {safe_line(content_type, 60)}, not JSON: {snippet}",
-                status=response.status_code,
+                f"{host} sent {safe_line(content_type, 60)}, not JSON: {snippet}",
+                status=status,
                 detail=snippet,
             ) from exc
-
-
-def transport_reason(exc: httpx.TransportError) -> str:
-    """A short human reason for a connection failure: ``connection refused``, ``name not
-    found``… (no URL, so nothing a URL carried can leak). httpx often says only "All
-    connection attempts failed"; the operating system's error is further down the chain."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(chain) < 8:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    for error in chain:
-        if isinstance(error, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(error, socket.gaierror):
-            return "name not found"
-        if isinstance(error, ssl.SSLCertVerificationError):
-            return "TLS certificate rejected"
-        if isinstance(error, ssl.SSLError):
-            return "TLS failure"
-        if isinstance(error, ConnectionResetError):
-            return "connection reset"
-    text = " ".join(str(e) for e in chain).lower()
-    for needle, reason in (
-        ("refused", "connection refused"),
-        ("name or service not known", "name not found"),
-        ("nodename nor servname", "name not found"),
-        ("temporary failure in name resolution", "name not found"),
-        ("certificate", "TLS certificate rejected"),
-        ("network is unreachable", "network unreachable"),
-        ("no route to host", "no route to host"),
-    ):
-        if needle in text:
-            return reason
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "the server closed the connection"
-    return safe_line(str(exc), 120) or type(exc).__name__
-
-
-_STATUS_CLASSES: dict[int, type[StatusError]] = {
-    400: BadRequest,
-    401: AuthError,
-    402: PaymentRequired,
-    403: AuthError,
-    404: NotFound,
-    408: ServerError,
-    409: ServerError,
-    413: BadRequest,
-    422: BadRequest,
-    429: RateLimited,
-}
-
-
-def status_error(response: httpx.Response, host: str) -> StatusError:
-    """The typed error for an error status, with the gateway's own message when it sent one
-    (``{"error": {"message", "type"}}``, a flat ``{"error": "…"}``, or ``{"message": …}``)."""
-    status = response.status_code
-    cls = _STATUS_CLASSES.get(status, ServerError if status >= 500 else StatusError)
-    message, code = _error_message(response)
-    text = f"{host} answered {status}"
-    if message:
-        text += f": {message}"
-    return cls(safe_line(text, MESSAGE_LIMIT), status=status, code=code, detail=message)
-
-
-def _error_message(response: httpx.Response) -> tuple[str, str | None]:
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return safe_line(response.text, 160), None
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, str):
-            return safe_line(error, 200), None
-        if isinstance(error, dict):
-            message = error.get("message")
-            code = error.get("type") or error.get("code")
-            return (
-                safe_line(message, 200) if isinstance(message, str) else "",
-                str(code) if isinstance(code, str | int) and code != "" else None,
-            )
-    return "", None

@@ -75,10 +75,13 @@ class CatalogLoad:
 
     @property
     def error_reason(self) -> str | None:
-        """The short reason (``connection refused``), or the whole message."""
+        """Why the gateway could not be reached (``connection refused``), or the whole
+        message for other failures (an error status, an unreadable answer)."""
         if self.error is None:
             return None
-        return self.error.detail or self.error.message
+        if isinstance(self.error, Unreachable) and self.error.detail:
+            return self.error.detail
+        return self.error.message
 
 
 class CatalogSource(Protocol):

@@ -203,7 +203,7 @@ def test_offline_in_process_the_network_guard_refuses_dns(
     assert main(["models", "--profile", "vercel", "--search", "gpt-4.1-mini"]) == 0
     captured = capsys.readouterr()
     assert SNAPSHOT_LINE in captured.err
-    assert "ai-gateway.vercel.sh: name not found)" in captured.err
+    assert "ai-gateway.vercel.sh: the name could not be resolved" in captured.err
     assert "openai/gpt-4.1-mini" in captured.out
 
 
