@@ -41,7 +41,8 @@ from typing import Any, ClassVar
 import orjson
 
 from playground.core.catalog import Catalog
-from playground.core.catalog_wire import clear_caches, parse_endpoints, parse_models
+from playground.core.catalog_fields import clear_caches
+from playground.core.catalog_wire import parse_endpoints, parse_models
 from playground.store.catalog_cache import CachedCatalog, EndpointsEntry, utc_now
 
 CREATORS = ("openai", "anthropic", "google", "meta", "mistral", "deepseek", "xai", "alibaba")

@@ -24,15 +24,26 @@ raises `CatalogShapeError`.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from playground.core.catalog import IMPLICIT_CACHING, Endpoint, Model
-from playground.core.pricing import Prices, Tier, parse_price
+from playground.core.catalog_fields import (
+    count,
+    creator_of,
+    epoch_date,
+    id_of,
+    integer,
+    iso_date,
+    list_of,
+    mapping,
+    ms_to_s,
+    number,
+    parse_prices,
+    strings,
+    text,
+)
+from playground.core.pricing import Prices
 from playground.core.profile import ProfileKind
 
 
@@ -70,7 +81,7 @@ def parse_models(payload: object, kind: ProfileKind) -> ParsedModels:
     Raises:
         CatalogShapeError: the payload holds no model list.
     """
-    entries = _list_of(payload, "data")
+    entries = list_of(payload, "data")
     if entries is None:
         raise CatalogShapeError("the model list has no 'data' array")
     models: list[Model] = []
@@ -78,7 +89,7 @@ def parse_models(payload: object, kind: ProfileKind) -> ParsedModels:
     skipped = 0
     dialects = {"vercel": 0, "openrouter": 0, "openai": 0}
     for entry in entries:
-        if not isinstance(entry, dict) or not _id(entry):
+        if not isinstance(entry, dict) or not id_of(entry):
             skipped += 1
             continue
         dialect = _sniff(entry) if kind == "openai" else kind
@@ -126,12 +137,12 @@ def parse_endpoints(payload: object, kind: ProfileKind) -> ParsedEndpoints:
     if isinstance(payload, dict):
         data = payload.get("data")
         if isinstance(data, dict):  # the documented shape: data is an object
-            model_id = _id(data)
-            entries = _list_of(data, "endpoints")
+            model_id = id_of(data)
+            entries = list_of(data, "endpoints")
         elif isinstance(data, list):  # tolerated: data as the endpoint list itself
             entries = data
         elif isinstance(payload.get("endpoints"), list):
-            model_id = _id(payload)
+            model_id = id_of(payload)
             entries = payload["endpoints"]
     if entries is None:
         raise CatalogShapeError("the endpoints answer has no 'endpoints' array")
@@ -148,144 +159,51 @@ def parse_endpoints(payload: object, kind: ProfileKind) -> ParsedEndpoints:
     return ParsedEndpoints(tuple(endpoints), skipped, model_id)
 
 
-def parse_prices(value: object) -> Prices | None:
-    """Prices from a ``pricing`` object in either naming (``input``/``output`` or
-    ``prompt``/``completion``); None when there is no pricing object or nothing in it is a
-    price (``"pricing": {}``)."""
-    if not isinstance(value, dict) or not value:
-        return None
-    # Providers of a model family share price lists: a flat one (no tiers) is parsed once and
-    # the frozen result shared. A list value makes the key unhashable: parse it fresh.
-    try:
-        key = tuple(value.items())
-        return _PRICES_CACHE[key]
-    except KeyError:
-        prices = _parse_prices(value)
-        if len(_PRICES_CACHE) >= _CACHE_LIMIT:
-            _PRICES_CACHE.clear()
-        _PRICES_CACHE[key] = prices
-        return prices
-    except TypeError:
-        return _parse_prices(value)
-
-
-_PRICES_CACHE: dict[tuple[tuple[str, object], ...], Prices | None] = {}
-
-
-def clear_caches() -> None:
-    """Forget the memoized prices and string lists (they only save time; a benchmark clears
-    them so that every run is a cold parse)."""
-    _PRICES_CACHE.clear()
-    _PRICE_CACHE.clear()
-    _STRINGS_CACHE.clear()
-
-
-def _parse_prices(value: dict[str, Any]) -> Prices | None:
-    get = value.get
-    inp = get("input")
-    out = get("output")
-    tiered = _TIER_KEYS.intersection(value)  # usually empty: skip six lookups
-    prices = Prices(
-        input=_price(get("prompt") if inp is None else inp),
-        output=_price(get("completion") if out is None else out),
-        cache_read=_price(get("input_cache_read")),
-        cache_write=_price(get("input_cache_write")),
-        web_search=_price(get("web_search")),
-        input_tiers=_tiers(_first(value, "input_tiers", "prompt_tiers")) if tiered else (),
-        output_tiers=_tiers(_first(value, "output_tiers", "completion_tiers")) if tiered else (),
-        cache_read_tiers=_tiers(get("input_cache_read_tiers")) if tiered else (),
-        cache_write_tiers=_tiers(get("input_cache_write_tiers")) if tiered else (),
-    )
-    if (
-        prices.input is None
-        and prices.output is None
-        and prices.cache_read is None
-        and prices.cache_write is None
-        and prices.web_search is None
-        and not (prices.input_tiers or prices.output_tiers)
-    ):
-        return None
-    return prices
-
-
-_TIER_KEYS = frozenset(
-    (
-        "input_tiers",
-        "prompt_tiers",
-        "output_tiers",
-        "completion_tiers",
-        "input_cache_read_tiers",
-        "input_cache_write_tiers",
-    )
-)
-_PRICE_CACHE: dict[str, Decimal | None] = {}
-_CACHE_LIMIT = 4096
-"""Entries kept by each memo below before it starts over (bounds memory on odd input)."""
-
-
-def _price(value: object) -> Decimal | None:
-    """`parse_price`, remembered per string: a catalog repeats the same few hundred price
-    strings thousands of times, and a `Decimal` is immutable, so sharing one is safe."""
-    if value is None:
-        return None
-    if type(value) is not str:
-        return parse_price(value)
-    try:
-        return _PRICE_CACHE[value]
-    except KeyError:
-        pass
-    price = parse_price(value)
-    if len(_PRICE_CACHE) >= _CACHE_LIMIT:
-        _PRICE_CACHE.clear()
-    _PRICE_CACHE[value] = price
-    return price
-
-
 # -- models -------------------------------------------------------------------------------
 
 
 def _vercel_model(entry: dict[str, Any]) -> Model:
     get = entry.get
-    model_id = _id(entry)
+    model_id = id_of(entry)
     modalities = get("modalities")
     if type(modalities) is not dict:
         modalities = _EMPTY
     return Model(
         id=model_id,
-        name=_str(get("name")),
-        creator=_str(get("owned_by")) or _creator(model_id),
-        type=_str(get("type")) or "language",
-        description=_str(get("description")),
-        context_window=_count(get("context_window")),
-        max_output=_count(get("max_tokens")),
-        tags=_strings(get("tags")),
-        released=_epoch_date(get("released")),
-        deprecated=_epoch_date(get("deprecated_at")),
-        input_modalities=_strings(modalities.get("input")),
-        output_modalities=_strings(modalities.get("output")),
+        name=text(get("name")),
+        creator=text(get("owned_by")) or creator_of(model_id),
+        type=text(get("type")) or "language",
+        description=text(get("description")),
+        context_window=count(get("context_window")),
+        max_output=count(get("max_tokens")),
+        tags=strings(get("tags")),
+        released=epoch_date(get("released")),
+        deprecated=epoch_date(get("deprecated_at")),
+        input_modalities=strings(modalities.get("input")),
+        output_modalities=strings(modalities.get("output")),
         prices=parse_prices(get("pricing")),
-        supported_parameters=_strings(get("supported_parameters")),
+        supported_parameters=strings(get("supported_parameters")),
     )
 
 
 def _openrouter_model(entry: dict[str, Any]) -> Model:
-    model_id = _id(entry)
-    architecture = _dict(entry.get("architecture"))
-    top = _dict(entry.get("top_provider"))
-    inputs = _strings(architecture.get("input_modalities"))
-    outputs = _strings(architecture.get("output_modalities"))
-    parameters = _strings(entry.get("supported_parameters"))
+    model_id = id_of(entry)
+    architecture = mapping(entry.get("architecture"))
+    top = mapping(entry.get("top_provider"))
+    inputs = strings(architecture.get("input_modalities"))
+    outputs = strings(architecture.get("output_modalities"))
+    parameters = strings(entry.get("supported_parameters"))
     return Model(
         id=model_id,
-        name=_str(entry.get("name")),
-        creator=_creator(model_id),
+        name=text(entry.get("name")),
+        creator=creator_of(model_id),
         type="image" if outputs and "text" not in outputs and "image" in outputs else "language",
-        description=_str(entry.get("description")),
-        context_window=_count(entry.get("context_length")) or _count(top.get("context_length")),
-        max_output=_count(top.get("max_completion_tokens")),
+        description=text(entry.get("description")),
+        context_window=count(entry.get("context_length")) or count(top.get("context_length")),
+        max_output=count(top.get("max_completion_tokens")),
         tags=_derived_tags(inputs, parameters),
-        released=_epoch_date(entry.get("created")),
-        deprecated=_iso_date(entry.get("expiration_date")),
+        released=epoch_date(entry.get("created")),
+        deprecated=iso_date(entry.get("expiration_date")),
         input_modalities=inputs,
         output_modalities=outputs,
         prices=parse_prices(entry.get("pricing")),
@@ -294,18 +212,18 @@ def _openrouter_model(entry: dict[str, Any]) -> Model:
 
 
 def _plain_model(entry: dict[str, Any]) -> Model:
-    model_id = _id(entry)
-    meta = _dict(entry.get("meta"))
+    model_id = id_of(entry)
+    meta = mapping(entry.get("meta"))
     context = (
-        _count(entry.get("max_model_len"))  # vLLM
-        or _count(meta.get("n_ctx_train"))  # llama.cpp
-        or _count(entry.get("context_length"))
-        or _count(entry.get("context_window"))
+        count(entry.get("max_model_len"))  # vLLM
+        or count(meta.get("n_ctx_train"))  # llama.cpp
+        or count(entry.get("context_length"))
+        or count(entry.get("context_window"))
     )
     return Model(
         id=model_id,
-        name=_str(entry.get("name")),
-        creator=_str(entry.get("owned_by")) or _creator(model_id),
+        name=text(entry.get("name")),
+        creator=text(entry.get("owned_by")) or creator_of(model_id),
         context_window=context,
         prices=None,  # local servers publish no prices: unknown, never zero
     )
@@ -359,7 +277,7 @@ def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
     latency = latency if type(latency) is dict else _EMPTY
     throughput = get("throughput_last_1h") or get("throughput_last_30m")
     throughput = throughput if type(throughput) is dict else _EMPTY
-    tags = _strings(get("tags"))
+    tags = strings(get("tags"))
     zdr = get("zdr")
     if zdr is None:
         zdr = get("zero_data_retention")
@@ -371,24 +289,24 @@ def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
     uptime = None
     for field in _UPTIME_FIELDS:
         value = get(field)
-        if value is not None and (uptime := _number(value)) is not None:
+        if value is not None and (uptime := number(value)) is not None:
             break
     quantization = get("quantization")
     return Endpoint(
         provider=slug,
         name=name if name != slug else "",
-        context=_count(get("context_length")),
-        max_output=_count(get("max_completion_tokens")),
+        context=count(get("context_length")),
+        max_output=count(get("max_completion_tokens")),
         prices=parse_prices(get("pricing")) or _NO_PRICES,
-        ttft_p50_s=_ms_to_s(latency.get("p50")),
-        ttft_p95_s=_ms_to_s(latency.get("p95")),
-        throughput_p50=_number(throughput.get("p50")),
-        throughput_p95=_number(throughput.get("p95")),
+        ttft_p50_s=ms_to_s(latency.get("p50")),
+        ttft_p95_s=ms_to_s(latency.get("p95")),
+        throughput_p50=number(throughput.get("p50")),
+        throughput_p95=number(throughput.get("p95")),
         uptime_pct=uptime,
-        status=_integer(get("status")),
+        status=integer(get("status")),
         implicit_caching=implicit,
         zdr=zdr,
-        supported_parameters=_strings(get("supported_parameters")),
+        supported_parameters=strings(get("supported_parameters")),
         quantization=quantization if type(quantization) is str and quantization else None,
         tags=tags,
     )
@@ -396,160 +314,3 @@ def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
 
 _EMPTY: dict[str, Any] = {}
 _NO_PRICES = Prices()
-
-
-# -- tolerant field readers ---------------------------------------------------------------
-
-
-def _list_of(payload: object, key: str) -> list[Any] | None:
-    if isinstance(payload, list):
-        return payload
-    if isinstance(payload, dict) and isinstance(payload.get(key), list):
-        value: list[Any] = payload[key]
-        return value
-    return None
-
-
-def _first(entry: Mapping[str, Any], *keys: str) -> object:
-    for key in keys:
-        value = entry.get(key)
-        if value is not None:
-            return value
-    return None
-
-
-def _id(entry: Mapping[str, Any]) -> str:
-    value = entry.get("id")
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _creator(model_id: str) -> str:
-    return model_id.split("/", 1)[0] if "/" in model_id else ""
-
-
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-_STRINGS_CACHE: dict[tuple[object, ...], tuple[str, ...]] = {}
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    """A list of strings (others dropped, repeats removed, order kept); a lone string is a
-    list of one. Lists repeat across a catalog (every endpoint of a family has the same
-    ``supported_parameters``), so each distinct list is checked once and shared."""
-    if type(value) is list:
-        key = tuple(value)
-        try:
-            return _STRINGS_CACHE[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable element: not a list of strings anyway
-            return tuple(dict.fromkeys(v for v in value if isinstance(v, str) and v))
-        strings = tuple(dict.fromkeys(v for v in key if isinstance(v, str) and v))
-        if len(_STRINGS_CACHE) >= _CACHE_LIMIT:
-            _STRINGS_CACHE.clear()
-        _STRINGS_CACHE[key] = strings
-        return strings
-    if isinstance(value, str):
-        return (value,) if value else ()
-    if isinstance(value, tuple):
-        return _strings(list(value))
-    return ()
-
-
-def _bool(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _number(value: object) -> float | None:
-    """A finite, non-negative number (numeric strings too); None otherwise."""
-    if isinstance(value, float):
-        number = value
-    elif isinstance(value, int):
-        if isinstance(value, bool):
-            return None
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if number >= 0 and math.isfinite(number) else None
-
-
-def _integer(value: object) -> int | None:
-    if isinstance(value, int):
-        return None if isinstance(value, bool) else value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _count(value: object) -> int | None:
-    """A positive token count; zero, negatives and non-numbers are unknown."""
-    number = _integer(value)
-    return number if number is not None and number > 0 else None
-
-
-def _ms_to_s(value: object) -> float | None:
-    number = _number(value)
-    return None if number is None else number / 1000
-
-
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_MAX_ORDINAL = date.max.toordinal()
-
-
-def _epoch_date(value: object) -> date | None:
-    """The UTC day of a unix time in seconds, or in milliseconds when it is too large to be
-    seconds. (Day arithmetic rather than `datetime.fromtimestamp`: a third of the cost, and
-    no platform limits on the range.)"""
-    if value is None:
-        return None
-    number = _number(value)
-    if not number:
-        return None
-    if number > 1e11:  # seconds would be past the year 5000: it is milliseconds
-        number /= 1000
-    ordinal = _EPOCH_ORDINAL + int(number // 86400)
-    return date.fromordinal(ordinal) if ordinal <= _MAX_ORDINAL else None
-
-
-def _iso_date(value: object) -> date | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _epoch_date(value)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _tiers(value: object) -> tuple[Tier, ...]:
-    """Tiers ``{cost, min, max}``; a tier without a usable cost is dropped."""
-    if not isinstance(value, list):
-        return ()
-    tiers: list[Tier] = []
-    for entry in value:
-        if not isinstance(entry, dict):
-            continue
-        cost = _price(entry.get("cost"))
-        if cost is None:
-            continue
-        low = _integer(entry.get("min"))
-        high = _integer(entry.get("max"))
-        tiers.append(Tier(cost=cost, min=max(low or 0, 0), max=high))
-    return tuple(sorted(tiers, key=lambda t: t.min))

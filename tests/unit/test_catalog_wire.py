@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import catalog_payloads as payloads
 
+from playground.core.catalog_fields import clear_caches
 from playground.core.catalog_wire import (
     CatalogShapeError,
     parse_endpoints,
     parse_models,
     parse_prices,
 )
-from playground.core.pricing import Tier
+from playground.core.pricing import Prices, Tier
 
 
 def _by_id(payload: dict[str, Any], kind: Any = "vercel") -> dict[str, Any]:
@@ -292,3 +293,28 @@ def test_any_endpoint_entries_parse_without_raising(entries: list[Any]) -> None:
     for endpoint in parsed.endpoints:
         assert endpoint.provider
         assert endpoint.ttft_p50_s is None or endpoint.ttft_p50_s >= 0
+
+
+def test_memoized_prices_never_mix_up_look_alike_values() -> None:
+    clear_caches()
+    assert parse_prices({"input": 1, "output": "2"}) == parse_prices({"input": 1, "output": "2"})
+    assert parse_prices({"input": True, "output": "2"}) == Prices(output=Decimal(2))
+    assert parse_prices({"input": 1, "output": "2"}) == Prices(input=Decimal(1), output=Decimal(2))
+    tiered = {"input": "0.1", "input_tiers": [{"cost": "0.2", "min": 10}]}
+    assert parse_prices(tiered) == parse_prices(dict(tiered))  # unhashable: parsed fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pricing=st.dictionaries(
+        st.sampled_from(
+            ["input", "output", "prompt", "completion", "web_search", "input_cache_read"]
+        ),
+        _json,
+        max_size=5,
+    )
+)
+def test_memoized_and_fresh_price_parsing_agree(pricing: dict[str, Any]) -> None:
+    first = parse_prices(pricing)
+    clear_caches()
+    assert parse_prices(pricing) == first
