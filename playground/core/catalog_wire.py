@@ -46,6 +46,15 @@ from playground.core.catalog_fields import (
 from playground.core.pricing import Prices
 from playground.core.profile import ProfileKind
 
+__all__ = [
+    "CatalogShapeError",
+    "ParsedEndpoints",
+    "ParsedModels",
+    "parse_endpoints",
+    "parse_models",
+    "parse_prices",
+]
+
 
 class CatalogShapeError(ValueError):
     """The payload is not a model list (or an endpoints answer) at all."""
