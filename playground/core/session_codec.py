@@ -143,20 +143,54 @@ def _identity_field(tp: Any) -> str | None:
     return next((n for n in _IDENTITY_FIELDS if n in names), None)
 
 
-def _item_anchor(anchor: str, index: int, value: Any, tp: Any) -> str:
-    name = _identity_field(tp)
-    if name is not None:
-        key = value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+# -- locations ---------------------------------------------------------------------------------
+#
+# Where a value sits, built as a linked tuple while walking and rendered to text only when it
+# is needed (an error, an unknown field, extras to merge back): ``(prefix_path, prefix_anchor)``
+# at the root, ``(parent, step)`` below it, a step being a field name or ``(index, identity)``.
+
+Loc = tuple[Any, ...]
+
+
+def _render(loc: Loc) -> tuple[str, str]:
+    """``(path, anchor)``: ``runs[3].figures`` and ``runs[id=r3].figures``."""
+    steps: list[Any] = []
+    while len(loc) == 2 and isinstance(loc[0], tuple):
+        loc, step = loc
+        steps.append(step)
+    path, anchor = loc
+    for step in reversed(steps):
+        if isinstance(step, str):
+            path = f"{path}.{step}" if path else step
+            anchor = f"{anchor}.{step}" if anchor else step
+        else:
+            index, identity = step
+            path += f"[{index}]"
+            anchor += f"[{identity or index}]"
+    return path, anchor
+
+
+def _item_step(index: int, value: Any, key_field: str | None) -> tuple[int, str | None]:
+    if key_field is not None:
+        key = value.get(key_field) if isinstance(value, dict) else getattr(value, key_field, None)
         if isinstance(key, str) and key:
-            return f"{anchor}[{name}={key}]"
-    return f"{anchor}[{index}]"
+            return index, f"{key_field}={key}"
+    return index, None
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+class _Bad(Exception):
+    """A mismatch at `loc`; turned into a `SchemaError` with a rendered path at the top."""
+
+    def __init__(self, loc: Loc, problem: str) -> None:
+        super().__init__(problem)
+        self.loc = loc
+        self.problem = problem
 
 
 # -- encoding ----------------------------------------------------------------------------------
+
+Encoder = typing.Callable[[Any, "Loc | None", "Extras | None"], Any]
+"""``encoder(value, loc, extras)``; `loc` is None when there are no extras to merge."""
 
 
 def _plain(value: Any) -> Any:
@@ -172,74 +206,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _matches(value: Any, tp: Any) -> bool:
+def _matcher(tp: Any) -> typing.Callable[[Any], bool]:
     if tp is Any:
-        return True
+        return lambda v: True
     if tp is type(None):
-        return value is None
+        return lambda v: v is None
     if tp is bool:
-        return isinstance(value, bool)
+        return lambda v: isinstance(v, bool)
     if tp is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if tp is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
     origin = typing.get_origin(tp)
     if origin is Literal:
-        return value in typing.get_args(tp)
+        allowed = typing.get_args(tp)
+        return lambda v: v in allowed
     if origin is tuple:
-        return isinstance(value, tuple)
+        return lambda v: isinstance(v, tuple)
     if origin in (dict, Mapping):
-        return isinstance(value, Mapping)
+        return lambda v: isinstance(v, Mapping)
     if _is_union(tp):
-        return any(_matches(value, a) for a in typing.get_args(tp))
-    return isinstance(tp, type) and isinstance(value, tp)
-
-
-def encode(value: Any, tp: Any, *, anchor: str = "", extras: Extras | None = None) -> Any:
-    """`value` (of declared type `tp`) as a JSON value, with `extras` merged back in."""
-    if tp is Any:
-        return _plain(value)
-    if value is None:
-        return None
-    if _is_union(tp):
-        members = [a for a in typing.get_args(tp) if a is not type(None)]
-        tagged = sum(1 for a in members if _is_dataclass_type(a)) > 1
-        for member in members:
-            if _matches(value, member):
-                encoded = encode(value, member, anchor=anchor, extras=extras)
-                if tagged and _is_dataclass_type(member):
-                    encoded = {TAG: tag_of(member), **encoded}
-                return encoded
-        raise TypeError(f"{anchor or 'value'}: {type(value).__name__} does not fit {tp}")
-    if tp is float:
-        return value if math.isfinite(value) else repr(float(value))
-    if tp is Decimal:
-        return str(value)
-    origin = typing.get_origin(tp)
-    if origin is tuple:
-        (item,) = typing.get_args(tp)[:1]
-        return [
-            encode(v, item, anchor=_item_anchor(anchor, i, v, item), extras=extras)
-            for i, v in enumerate(value)
-        ]
-    if origin in (dict, Mapping):
-        _, item = typing.get_args(tp)
-        return {
-            str(k): encode(v, item, anchor=_join(anchor, str(k)), extras=extras)
-            for k, v in value.items()
-        }
-    if _is_dataclass_type(tp):
-        out: dict[str, Any] = {}
-        for f in _fields(tp):
-            v = getattr(value, f.name)
-            if not f.required and _same(v, f.default):
-                continue
-            out[f.name] = encode(v, f.hint, anchor=_join(anchor, f.name), extras=extras)
-        if extras:
-            for key, v in extras.get(anchor, {}).items():
-                out.setdefault(key, v)
-        return out
-    return value
+        members = [_matcher(a) for a in typing.get_args(tp)]
+        return lambda v: any(m(v) for m in members)
+    return lambda v: isinstance(v, tp)
 
 
 def _same(value: Any, default: Any) -> bool:
@@ -252,9 +241,108 @@ def _same(value: Any, default: Any) -> bool:
         return False
 
 
+def _identity(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+    return value
+
+
+def _encode_float(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+    return value if math.isfinite(value) else repr(float(value))
+
+
+def _encode_decimal(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+    return str(value)
+
+
+def _encode_any(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+    return _plain(value)
+
+
+@functools.cache
+def _encoder(tp: Any) -> Encoder:
+    if tp is Any:
+        return _encode_any
+    if tp is float:
+        return _encode_float
+    if tp is Decimal:
+        return _encode_decimal
+    if _is_union(tp):
+        return _union_encoder(tp)
+    origin = typing.get_origin(tp)
+    if origin is tuple:
+        return _tuple_encoder(typing.get_args(tp)[0])
+    if origin in (dict, Mapping):
+        return _mapping_encoder(typing.get_args(tp)[1])
+    if _is_dataclass_type(tp):
+        return _dataclass_encoder(tp)
+    return _identity
+
+
+def _union_encoder(tp: Any) -> Encoder:
+    members = [a for a in typing.get_args(tp) if a is not type(None)]
+    tagged = sum(1 for a in members if _is_dataclass_type(a)) > 1
+    plan = [
+        (_matcher(m), m, tag_of(m) if tagged and _is_dataclass_type(m) else None) for m in members
+    ]
+
+    def encode_union(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+        if value is None:
+            return None
+        for matches, member, tag in plan:
+            if matches(value):
+                out = _encoder(member)(value, loc, extras)
+                return {TAG: tag, **out} if tag is not None else out
+        raise TypeError(f"{type(value).__name__} does not fit {tp}")
+
+    return encode_union
+
+
+def _tuple_encoder(item: Any) -> Encoder:
+    key_field = _identity_field(item)
+
+    def encode_tuple(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+        child = _encoder(item)
+        if loc is None:
+            return [child(v, None, None) for v in value]
+        return [child(v, (loc, _item_step(i, v, key_field)), extras) for i, v in enumerate(value)]
+
+    return encode_tuple
+
+
+def _mapping_encoder(item: Any) -> Encoder:
+    def encode_mapping(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+        child = _encoder(item)
+        return {
+            str(k): child(v, None if loc is None else (loc, str(k)), extras)
+            for k, v in value.items()
+        }
+
+    return encode_mapping
+
+
+def _dataclass_encoder(cls: type) -> Encoder:
+    def encode_dataclass(value: Any, loc: Loc | None, extras: Extras | None) -> Any:
+        out: dict[str, Any] = {}
+        for f in _fields(cls):
+            v = getattr(value, f.name)
+            if not f.required and _same(v, f.default):
+                continue
+            out[f.name] = _encoder(f.hint)(v, None if loc is None else (loc, f.name), extras)
+        if loc is not None and extras:
+            for key, v in extras.get(_render(loc)[1], {}).items():
+                out.setdefault(key, v)
+        return out
+
+    return encode_dataclass
+
+
+def encode(value: Any, tp: Any, *, anchor: str = "", extras: Extras | None = None) -> Any:
+    """`value` (of declared type `tp`) as a JSON value, with `extras` merged back in."""
+    return _encoder(tp)(value, ("", anchor) if extras else None, extras)
+
+
 # -- decoding ----------------------------------------------------------------------------------
 
-
+Decoder = typing.Callable[[Any, Loc, "Extras | None"], Any]
 _FLOAT_WORDS = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan, "infinity": math.inf}
 
 
@@ -273,64 +361,64 @@ def decode(
     Raises:
         SchemaError: `data` does not fit `tp`.
     """
+    try:
+        return _decoder(tp)(data, (path, anchor), extras)
+    except _Bad as exc:
+        raise SchemaError(_render(exc.loc)[0], exc.problem) from None
+
+
+def _mismatch(tp: Any, data: Any, loc: Loc) -> _Bad:
+    return _Bad(loc, f"expected {_expected(tp)}, got {_json_type(data)}")
+
+
+@functools.cache
+def _decoder(tp: Any) -> Decoder:
     if tp is Any:
-        return data
-    if tp is type(None):
-        if data is None:
-            return None
-        raise SchemaError(path, f"expected null, got {_json_type(data)}")
+        return lambda data, loc, extras: data
     if _is_union(tp):
-        return _decode_union(data, tp, path, anchor, extras)
-    if tp is str:
-        if isinstance(data, str):
-            return data
-    elif tp is bool:
-        if isinstance(data, bool):
-            return data
-    elif tp is int:
-        if isinstance(data, int) and not isinstance(data, bool):
-            return data
-    elif tp is float:
-        if isinstance(data, int | float) and not isinstance(data, bool):
-            return float(data)
-        if isinstance(data, str) and data.lower() in _FLOAT_WORDS:
-            return _FLOAT_WORDS[data.lower()]
-    elif tp is Decimal:
-        return _decode_decimal(data, path)
-    else:
-        origin = typing.get_origin(tp)
-        if origin is Literal:
-            if data in typing.get_args(tp) and not isinstance(data, bool):
+        return _union_decoder(tp)
+    if tp in (str, bool, type(None)):
+        exact = tp
+
+        def decode_exact(data: Any, loc: Loc, extras: Extras | None) -> Any:
+            if type(data) is exact:
                 return data
-        elif origin is tuple:
-            if isinstance(data, list):
-                item = typing.get_args(tp)[0]
-                return tuple(
-                    decode(
-                        v,
-                        item,
-                        path=f"{path}[{i}]",
-                        anchor=_item_anchor(anchor, i, v, item),
-                        extras=extras,
-                    )
-                    for i, v in enumerate(data)
-                )
-        elif origin in (dict, Mapping):
-            if isinstance(data, dict):
-                _, item = typing.get_args(tp)
-                return {
-                    k: decode(v, item, path=_join(path, k), anchor=_join(anchor, k), extras=extras)
-                    for k, v in data.items()
-                }
-        elif _is_dataclass_type(tp):
-            if isinstance(data, dict):
-                return _decode_dataclass(data, tp, path, anchor, extras)
-        else:
-            raise TypeError(f"session_codec cannot read type {tp!r}")
-    raise SchemaError(path, f"expected {_expected(tp)}, got {_json_type(data)}")
+            raise _mismatch(exact, data, loc)
+
+        return decode_exact
+    if tp is int:
+        return _decode_int
+    if tp is float:
+        return _decode_float
+    if tp is Decimal:
+        return _decode_decimal
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return _literal_decoder(tp)
+    if origin is tuple:
+        return _tuple_decoder(typing.get_args(tp)[0])
+    if origin in (dict, Mapping):
+        return _mapping_decoder(typing.get_args(tp)[1])
+    if _is_dataclass_type(tp):
+        return _dataclass_decoder(tp)
+    raise TypeError(f"session_codec cannot read type {tp!r}")
 
 
-def _decode_decimal(data: Any, path: str) -> Decimal:
+def _decode_int(data: Any, loc: Loc, extras: Extras | None) -> Any:
+    if isinstance(data, int) and not isinstance(data, bool):
+        return data
+    raise _mismatch(int, data, loc)
+
+
+def _decode_float(data: Any, loc: Loc, extras: Extras | None) -> Any:
+    if isinstance(data, int | float) and not isinstance(data, bool):
+        return float(data)
+    if isinstance(data, str) and data.lower() in _FLOAT_WORDS:
+        return _FLOAT_WORDS[data.lower()]
+    raise _mismatch(float, data, loc)
+
+
+def _decode_decimal(data: Any, loc: Loc, extras: Extras | None) -> Any:
     if isinstance(data, str):
         try:
             return Decimal(data.strip())
@@ -340,60 +428,96 @@ def _decode_decimal(data: Any, path: str) -> Decimal:
         return Decimal(data)
     elif isinstance(data, float):
         return Decimal(repr(data))  # a hand-edited file: the shortest repr, not the binary value
-    raise SchemaError(path, f"expected a decimal number as a string, got {_json_type(data)}")
+    raise _Bad(loc, f"expected a decimal number as a string, got {_json_type(data)}")
 
 
-def _decode_union(data: Any, tp: Any, path: str, anchor: str, extras: Extras | None) -> Any:
+def _literal_decoder(tp: Any) -> Decoder:
+    allowed = typing.get_args(tp)
+
+    def decode_literal(data: Any, loc: Loc, extras: Extras | None) -> Any:
+        if not isinstance(data, bool) and data in allowed:
+            return data
+        raise _mismatch(tp, data, loc)
+
+    return decode_literal
+
+
+def _tuple_decoder(item: Any) -> Decoder:
+    key_field = _identity_field(item)
+
+    def decode_tuple(data: Any, loc: Loc, extras: Extras | None) -> Any:
+        if not isinstance(data, list):
+            raise _Bad(loc, f"expected a list, got {_json_type(data)}")
+        child = _decoder(item)
+        return tuple(
+            child(v, (loc, _item_step(i, v, key_field)), extras) for i, v in enumerate(data)
+        )
+
+    return decode_tuple
+
+
+def _mapping_decoder(item: Any) -> Decoder:
+    def decode_mapping(data: Any, loc: Loc, extras: Extras | None) -> Any:
+        if not isinstance(data, dict):
+            raise _Bad(loc, f"expected an object, got {_json_type(data)}")
+        child = _decoder(item)
+        return {k: child(v, (loc, k), extras) for k, v in data.items()}
+
+    return decode_mapping
+
+
+def _union_decoder(tp: Any) -> Decoder:
     members = typing.get_args(tp)
-    if data is None:
-        if type(None) in members:
-            return None
-        raise SchemaError(path, f"expected {_expected(tp)}, got null")
+    nullable = type(None) in members
     classes = [m for m in members if _is_dataclass_type(m)]
-    if isinstance(data, dict) and len(classes) > 1:
-        tag = data.get(TAG)
-        for cls in classes:
-            if tag == tag_of(cls):
-                body = {k: v for k, v in data.items() if k != TAG}
-                return _decode_dataclass(body, cls, path, anchor, extras)
-        tags = ", ".join(repr(tag_of(c)) for c in classes)
-        raise SchemaError(_join(path, TAG), f"expected one of {tags}, got {tag!r}")
-    first_error: SchemaError | None = None
-    for member in members:
-        if member is type(None):
-            continue
+    by_tag = {tag_of(c): c for c in classes} if len(classes) > 1 else {}
+    others = [m for m in members if m is not type(None)]
+
+    def decode_union(data: Any, loc: Loc, extras: Extras | None) -> Any:
+        if data is None:
+            if nullable:
+                return None
+            raise _mismatch(tp, data, loc)
+        if by_tag and isinstance(data, dict):
+            tag = data.get(TAG)
+            cls = by_tag.get(tag) if isinstance(tag, str) else None
+            if cls is None:
+                tags = ", ".join(repr(t) for t in by_tag)
+                raise _Bad((loc, TAG), f"expected one of {tags}, got {tag!r}")
+            body = {k: v for k, v in data.items() if k != TAG}
+            return _decoder(cls)(body, loc, extras)
+        for member in others:
+            try:
+                return _decoder(member)(data, loc, extras)
+            except _Bad as exc:
+                # A problem deeper inside a value that matched is the one to report; a
+                # mismatch of this value itself means "try the next member".
+                if exc.loc is not loc:
+                    raise
+        raise _mismatch(tp, data, loc)
+
+    return decode_union
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    def decode_dataclass(data: Any, loc: Loc, extras: Extras | None) -> Any:
+        if not isinstance(data, dict):
+            raise _Bad(loc, f"expected an object, got {_json_type(data)}")
+        kwargs: dict[str, Any] = {}
+        known = 0
+        for f in _fields(cls):
+            if f.name in data:
+                known += 1
+                kwargs[f.name] = _decoder(f.hint)(data[f.name], (loc, f.name), extras)
+            elif f.required:
+                raise _Bad((loc, f.name), "missing")
+        if known != len(data) and extras is not None:
+            names = {f.name for f in _fields(cls)}
+            unknown = {k: v for k, v in data.items() if k not in names}
+            extras.setdefault(_render(loc)[1], {}).update(unknown)
         try:
-            return decode(data, member, path=path, anchor=anchor, extras=extras)
-        except SchemaError as exc:
-            # An error deeper than this value (inside the object that matched) is the one
-            # to report; a mismatch of this value itself means "try the next member".
-            if exc.path != path:
-                raise
-            first_error = first_error or exc
-    raise SchemaError(path, f"expected {_expected(tp)}, got {_json_type(data)}") from first_error
+            return cls(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise _Bad(loc, str(exc)) from None
 
-
-def _decode_dataclass(
-    data: dict[str, Any], cls: type, path: str, anchor: str, extras: Extras | None
-) -> Any:
-    kwargs: dict[str, Any] = {}
-    known: set[str] = set()
-    for f in _fields(cls):
-        known.add(f.name)
-        if f.name in data:
-            kwargs[f.name] = decode(
-                data[f.name],
-                f.hint,
-                path=_join(path, f.name),
-                anchor=_join(anchor, f.name),
-                extras=extras,
-            )
-        elif f.required:
-            raise SchemaError(_join(path, f.name), "missing")
-    unknown = {k: v for k, v in data.items() if k not in known}
-    if unknown and extras is not None:
-        extras.setdefault(anchor, {}).update(unknown)
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as exc:
-        raise SchemaError(path, str(exc)) from None
+    return decode_dataclass

@@ -97,8 +97,11 @@ class ConfigProblem:
     """A value in the file that could not be used."""
 
     path: KeyPath
+    """Where the value is: ``("defaults", "temperature")``."""
     message: str
+    """What is wrong with it: ``expected a number, got a string``."""
     line: int | None = None
+    """The line it is on (or its table's line), when the text shows it."""
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
@@ -112,7 +115,9 @@ class LoadedConfig:
     config: Config
     """What to use: the file's settings, or the defaults where it could not be read."""
     path: Path
+    """The file that was read (or would have been)."""
     exists: bool
+    """Whether there was a file at all; no file means all defaults, and that is fine."""
     error: str | None = None
     """Set when the file could not be read at all (the defaults are in use)."""
     problems: tuple[ConfigProblem, ...] = ()

@@ -30,8 +30,6 @@ from playground.core.secret import Secret
 from playground.store.keys import (
     AsyncKeyStore,
     FileKeyStore,
-    KeyringFailed,
-    KeyringTimeout,
     KeyStore,
     KeyStoreError,
 )
@@ -316,7 +314,7 @@ async def aresolve_key(
     if store is not None:
         try:
             secret = await store.get(profile.origin)
-        except (KeyringTimeout, KeyringFailed, KeyStoreError) as exc:
+        except KeyStoreError as exc:  # a timeout, a refusal: ask, and say why
             warnings.append(str(exc))
             secret = None
         if secret is not None:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from playground import __version__
 from playground.core.sanitize import safe_line
 from playground.core.session import (
@@ -93,17 +95,27 @@ def _mb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
 
 
-def session_json(session: Session) -> str:
-    """The file's text: indented JSON, keys in the schema's order, one trailing newline."""
+def session_bytes(session: Session) -> bytes:
+    """The file's content: indented UTF-8 JSON, keys in the schema's order, one trailing
+    newline."""
     doc = session_to_dict(session)
+    try:
+        # orjson is ~10x faster than the json module at this; its output is the same JSON.
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (orjson.JSONEncodeError, TypeError):
+        pass  # integers beyond 64 bits, or a lone surrogate: the json module copes with both
     text = json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False)
     try:
-        text.encode("utf-8")
+        return (text + "\n").encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate (from a \ud800 escape in a stream) cannot be UTF-8; escaping
         # everything keeps the file valid and reads back to the very same string.
-        text = json.dumps(doc, indent=2, ensure_ascii=True, allow_nan=False)
-    return text + "\n"
+        return (json.dumps(doc, indent=2, ensure_ascii=True, allow_nan=False) + "\n").encode()
+
+
+def session_json(session: Session) -> str:
+    """`session_bytes` as text."""
+    return session_bytes(session).decode("utf-8")
 
 
 def parse_session(raw: bytes, name: str) -> Session:
@@ -305,7 +317,7 @@ class SessionStore:
                 self._backup(Path(real), current.schema)
         stamped = replace(session, saved=self._clock(), app_version=__version__)
         try:
-            atomic_write_text(Path(real), session_json(stamped))
+            atomic_write_bytes(Path(real), session_bytes(stamped))
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise SessionWriteError(
@@ -448,5 +460,6 @@ __all__ = [
     "SessionWriteRefused",
     "export_markdown",
     "parse_session",
+    "session_bytes",
     "session_json",
 ]
