@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,9 @@ from support.catalog_server import (
 )
 
 from playground.cli import main
-from playground.store.catalog_cache import load_snapshot
+from playground.core.profile import profile_for_url
+from playground.store.catalog_cache import CatalogCache, load_snapshot
+from playground.store.paths import Paths
 
 SNAPSHOT_LINE = "Catalog offline: bundled snapshot from 2026-11-27 (couldn't reach"
 
@@ -246,3 +250,20 @@ def test_no_key_and_no_gateway_lists_the_simulated_gateway() -> None:
     assert rows["azure"][5] == "$14.00" and rows["openai"][5] == "$10.00"
     assert rows["azure"][6] == "0.70" and rows["openai"][6] == "0.60"
     assert "92.0" in rows["openai"]
+
+
+def test_offline_with_a_stale_cache_keeps_it_and_says_when_it_is_from() -> None:
+    with catalog_server(_snapshot_state()) as server:
+        url = server.url
+        assert playground("models", "--gateway", url, "--search", "mini").returncode == 0
+    # two hours later, and the gateway is gone
+    cache = CatalogCache(Paths.default().catalog_cache)
+    key = profile_for_url(url).origin
+    entry = cache.load(key)
+    assert entry is not None
+    cache.save(replace(entry, fetched_at=entry.fetched_at - timedelta(hours=2)))
+    result = playground("models", "--gateway", url, "--search", "mini")
+    assert result.returncode == 0, result.stderr
+    assert "Catalog offline: cached copy from " in result.stderr
+    assert "connection refused)" in result.stderr
+    assert result.stdout.splitlines()[1].split()[0] == "openai/gpt-4.1-mini"
