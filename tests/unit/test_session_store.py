@@ -28,6 +28,7 @@ from playground.store.sessions import (
     SessionTooLarge,
     SessionWriteError,
     SessionWriteRefused,
+    export_markdown,
     parse_session,
     session_json,
 )
@@ -73,6 +74,10 @@ def test_save_and_load_give_back_every_run(store: SessionStore, tmp_path: Path) 
     loaded = store.load(path)
     assert loaded == saved
     assert loaded.runs == runs
+    exported = export_markdown(loaded)
+    for index, run in enumerate(runs, 1):
+        assert f"## Run {index}: `openai/gpt-4.1-mini` ({run.status})" in exported
+        assert f'id: "{run.id}"' in exported
 
 
 def test_f8_new_files_are_0600_in_0700_folders(store: SessionStore, tmp_path: Path) -> None:
