@@ -154,8 +154,12 @@ class CatalogService:
 
     @property
     def needs_refresh(self) -> bool:
+        """Whether the catalog should be fetched again: never loaded, the snapshot, offline,
+        or older than the cache's max age by now (an app stays open for hours)."""
         current = self._current
-        return current is None or current.stale or current.source == "snapshot"
+        if current is None or current.source == "snapshot" or current.offline:
+            return True
+        return self._entry is None or not self.cache.is_fresh(self._entry)
 
     # -- the model list ---------------------------------------------------------------------
 

@@ -143,6 +143,8 @@ async def test_stale_cache_is_served_then_refreshed_in_the_background(
     assert svc.current is refreshed and not svc.needs_refresh
     saved = CatalogCache(tmp_path / "catalog").load(KEY)
     assert saved is not None and saved.fetched_at == clock.now
+    clock.now += timedelta(minutes=61)  # the app stayed open: the catalog ages in place
+    assert svc.needs_refresh
 
 
 async def test_offline_without_cache_uses_the_dated_snapshot(
