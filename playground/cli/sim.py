@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import shlex
 import signal
 import sys
@@ -126,9 +127,11 @@ def _watch_stdin(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
     read is the one portable way to notice a parent that died without saying so)."""
 
     def watch() -> None:
-        stream = sys.stdin.buffer if sys.stdin is not None else None
-        with contextlib.suppress(OSError, ValueError):
-            while stream is not None and stream.read(4096):
+        # os.read on the descriptor, not sys.stdin.buffer: a daemon thread blocked inside the
+        # buffered reader holds its lock, and the interpreter aborts at exit waiting for it.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            fd = sys.stdin.fileno()
+            while os.read(fd, 4096):
                 pass
         with contextlib.suppress(RuntimeError):  # the loop is already closed
             loop.call_soon_threadsafe(stop.set)

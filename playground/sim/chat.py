@@ -130,7 +130,10 @@ def plan_chat(
             content_text = content_text[: content_text.index(stop)]
             finish = "stop"
     deltas: list[Delta] = [] if exclude else [Delta("reasoning", t) for t in reasoning]
-    deltas += [Delta("content", t) for t in split_tokens(content_text)]
+    content_tokens = split_tokens(content_text)
+    if fault.tokens is not None and not answer.tool_calls:
+        content_tokens = content_tokens[: fault.tokens]
+    deltas += [Delta("content", t) for t in content_tokens]
     for i, call in enumerate(answer.tool_calls):
         deltas.append(Delta("tool", tool=ToolPiece(i, call.id, call.name, "")))
         deltas += [

@@ -58,7 +58,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -174,7 +174,8 @@ def parse_spec(spec: str) -> tuple[Fault, ...]:
     Raises:
         FaultSpecError: an unknown fault, modifier or option, or a bad value.
     """
-    steps = [s for s in re.split(r"\s*(?:[,;]\s*(?:then\b)?|\bthen\b)\s*", spec.strip()) if s]
+    separator = re.compile(r"\s*(?:[,;]\s*(?:then\b)?|\bthen\b)\s*", re.IGNORECASE)
+    steps = [s for s in separator.split(spec.strip()) if s]
     if not steps:
         raise FaultSpecError("empty fault spec")
     return tuple(parse_step(step) for step in steps)
@@ -317,7 +318,16 @@ def extract_directive(text: str) -> tuple[str | None, str]:
 class FaultPlan:
     """Every source of faults, asked once per request. Safe to use from other threads."""
 
-    def __init__(self, standing: Sequence[Fault] = ()) -> None:
+    def __init__(
+        self, standing: Sequence[Fault] = (), *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """Start with no queued faults.
+
+        Args:
+            standing: steps applied in turn to every chat request no other source claims.
+            clock: seconds, for resetting idle sequences (injectable for tests).
+        """
+        self._clock = clock
         self._lock = threading.Lock()
         self._queue: deque[tuple[Route, Fault]] = deque()
         self._standing = tuple(standing)
@@ -365,7 +375,7 @@ class FaultPlan:
         return OK
 
     def _advance(self, key: str, steps: tuple[Fault, ...]) -> Fault:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             index, last = self._cursors.get(key, (0, now))
             if now - last > IDLE_RESET_S:

@@ -37,6 +37,8 @@ class RequestRecord:
     generation_id: str | None = None
     ttft_s: float | None = None
     """Planned seconds from `t_received_ns` to the first token, time scale applied."""
+    provider_ttft_s: float | None = None
+    """The provider's drawn TTFT (gateway overhead included, before the time scale)."""
     tokens_per_s: float | None = None
     """The provider's drawn decode rate (before the time scale)."""
     effective_tokens_per_s: float | None = None

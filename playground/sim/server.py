@@ -420,6 +420,7 @@ class SimulatedGateway:
         ]
         record.generation_id = plan.generation_id
         record.ttft_s = plan.ttft_s * self.time_scale
+        record.provider_ttft_s = plan.draw.ttft_s
         record.tokens_per_s = plan.draw.tokens_per_s
         record.effective_tokens_per_s = (
             plan.draw.tokens_per_s / self.time_scale if self.time_scale else float("inf")

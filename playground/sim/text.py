@@ -99,7 +99,8 @@ def compose(
         model: the model that answers (after any model fallback).
         provider: the provider that serves it.
         seed: the gateway's seed.
-        length: make the content exactly this many tokens (the ``tokens=`` directive).
+        length: make the content at least this many tokens (the ``tokens=`` directive);
+            the plan streams exactly that many.
     """
     conversation = [(m.role, m.text) for m in request.messages[:-1]]
     sampled = request.params.temperature != 0
@@ -262,9 +263,11 @@ def _acknowledge(user: Message, content: str, *, brief: bool) -> str:
 
 
 def _exact_length(content: str, topic: prose.Topic, rng: Random, length: int) -> str:
+    """`content` cut or extended to about `length` tokens: never fewer (the plan trims the
+    streamed tokens to exactly `length`; a cut word can re-split into fewer pieces)."""
     pieces = split_tokens(content)
     index = 0
-    while len(pieces) < length:
+    while len(pieces) < length + 1:
         pieces += split_tokens("\n\n" + prose.more(topic, rng, index))
         index += 1
-    return "".join(pieces[:length])
+    return "".join(pieces[: length + 1])

@@ -118,7 +118,7 @@ def decode_head(data: str, size: int = 4096) -> bytes:
     file's first lines); empty if it is not valid base64."""
     chunk = data.strip()[: (size // 3 + 1) * 4]
     try:
-        return base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=False)
+        return base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=False)[:size]
     except ValueError:
         return b""
 

@@ -18,12 +18,17 @@ from typing import Any
 
 from playground.core.request import Tool
 
-_STOP_TEXT = """
-    a an the is are was what whats what's how do does can could would should please tell me
-    in on at for of to and or with about from use using tool call my your this that it
-    weather time today now current currently find get look up search show give
+_FUNCTION_WORD_TEXT = """
+    a an the is are was what whats what's how do does can could would should please tell
+    me in on at for of to and or with about from use using tool call my your this that
+    it get give show
 """
-_STOP = frozenset(_STOP_TEXT.split())
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
+"""Words that say nothing about which tool fits."""
+_STOP = _FUNCTION_WORDS | frozenset(
+    ["weather", "time", "today", "now", "current", "currently", "find", "look", "up", "search"]
+)
+"""Also not a value: "What's the *weather* in Paris?" wants Paris, not Weather."""
 
 
 def _proper_nouns(prompt: str) -> list[str]:
@@ -133,7 +138,7 @@ def choose_tools(tools: Sequence[Tool], prompt: str, tool_choice: str | None) ->
     if tool_choice not in (None, "auto", "required"):
         named = [t for t in tools if t.name == tool_choice]
         return named or [tools[0]]
-    words = {w.lower() for w in re.findall(r"[a-zA-Z]{3,}", prompt)} - _STOP
+    words = {w.lower() for w in re.findall(r"[a-zA-Z]{3,}", prompt)} - _FUNCTION_WORDS
     scored = []
     for index, tool in enumerate(tools):
         vocabulary = set(
