@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from playground.core.pricing import MILLION
@@ -14,7 +15,7 @@ NONE = "–"
 
 def seconds(value: float | None) -> str:
     """``0.612 s`` below ten seconds, ``12.3 s`` above, ``2m05s`` beyond a minute."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return NONE
     if value < 10:
         return f"{value:.3f} s"
@@ -26,12 +27,12 @@ def seconds(value: float | None) -> str:
 
 def millis(value: float | None) -> str:
     """Seconds shown as milliseconds: ``612 ms``."""
-    return NONE if value is None else f"{value * 1000:,.0f} ms"
+    return NONE if value is None or not math.isfinite(value) else f"{value * 1000:,.0f} ms"
 
 
 def rate(value: float | None) -> str:
     """Tokens per second: ``92.4 tok/s``."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return NONE
     return f"{value:,.0f} tok/s" if value >= 1000 else f"{value:.1f} tok/s"
 

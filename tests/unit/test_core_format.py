@@ -65,6 +65,7 @@ def test_seconds_rates_tokens() -> None:
     assert fmt.seconds(12.34) == "12.3 s"
     assert fmt.seconds(125) == "2m05s"
     assert fmt.seconds(None) == fmt.NONE
+    assert fmt.seconds(float("inf")) == fmt.rate(float("nan")) == fmt.NONE
     assert fmt.millis(0.6123) == "612 ms"
     assert fmt.rate(92.44) == "92.4 tok/s"
     assert fmt.rate(1534.2) == "1,534 tok/s"
