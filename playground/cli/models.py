@@ -112,7 +112,7 @@ async def _main(args: argparse.Namespace) -> int:
         if args.json:
             render.print_json(render.models_json(catalog, models, load))
         else:
-            render.print_models(catalog, models, show_type=model_type is None)
+            render.print_models(catalog, models, show_type=model_type is None, sort=args.sort)
         return EXIT_OK
 
 

@@ -49,8 +49,11 @@ def _capabilities(catalog: Catalog, model: Model) -> str:
 # -- the list ---------------------------------------------------------------------------------
 
 
-def print_models(catalog: Catalog, models: tuple[Model, ...], *, show_type: bool) -> None:
-    """The models table: id, name, context, $/M in and out, capabilities, providers."""
+def print_models(
+    catalog: Catalog, models: tuple[Model, ...], *, show_type: bool, sort: str | None = None
+) -> None:
+    """The models table: id, name, context, $/M in and out, capabilities, providers; sorted
+    by a published figure, that figure too (the best among the model's providers)."""
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("Model", no_wrap=True)
     table.add_column("Name", no_wrap=True, max_width=32)
@@ -61,6 +64,10 @@ def print_models(catalog: Catalog, models: tuple[Model, ...], *, show_type: bool
     table.add_column("Out $/M", justify="right")
     table.add_column("Capabilities")
     table.add_column("Providers", justify="right")
+    if sort == "ttft":
+        table.add_column("Best TTFT P50", justify="right")
+    elif sort == "throughput":
+        table.add_column("Best tok/s", justify="right")
     for model in models:
         prices = catalog.prices(model)
         count = catalog.provider_count(model)
@@ -74,6 +81,11 @@ def print_models(catalog: Catalog, models: tuple[Model, ...], *, show_type: bool
             Text(_capabilities(catalog, model)),
             _known(_provider_count(count)),
         ]
+        if sort == "ttft":
+            row.append(_known(_seconds(catalog.best_ttft(model))))
+        elif sort == "throughput":
+            best = catalog.best_throughput(model)
+            row.append(_known(fmt.UNKNOWN if best is None else fmt.rate(best)))
         table.add_row(*row)
     console = _console()
     if models:

@@ -267,3 +267,15 @@ def test_offline_with_a_stale_cache_keeps_it_and_says_when_it_is_from() -> None:
     assert "Catalog offline: cached copy from " in result.stderr
     assert "connection refused)" in result.stderr
     assert result.stdout.splitlines()[1].split()[0] == "openai/gpt-4.1-mini"
+
+
+def test_sorting_by_a_published_figure_shows_it(gateway: RunningCatalogServer) -> None:
+    result = playground("models", "--gateway", gateway.url, "--sort", "ttft", "--search", "4.1")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[-3:] == ["Best", "TTFT", "P50"]
+    # the seed model's providers publish 0.7 s (azure) and 0.6 s (openai): the best is shown,
+    # and it sorts before the models whose figures are unknown
+    assert lines[0].split()[0] == "openai/gpt-4.1-mini"
+    assert lines[0].split()[-2:] == ["0.60", "s"]
+    assert all(line.split()[-1] == "?" for line in lines[1:])
