@@ -25,7 +25,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from playground.core.pricing import MILLION, THOUSAND, Prices, Tier
-from playground.sim.catalog_data import MODELS_DATA
+from playground.sim.catalog_data import FRONTIER
+from playground.sim.catalog_data_open import OPEN
 from playground.sim.providers import Timing
 
 ReasoningMode = Literal["none", "optional", "mandatory"]
@@ -106,7 +107,7 @@ class Catalog:
     @classmethod
     def default(cls) -> Catalog:
         """The built-in catalog (a fresh object each call; it is cheap)."""
-        return cls(tuple(_model(row) for row in MODELS_DATA))
+        return cls(tuple(_model(row) for row in (*FRONTIER, *OPEN)))
 
 
 def per_token(per_million: str | None) -> Decimal | None:

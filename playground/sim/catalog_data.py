@@ -1,4 +1,6 @@
-"""The simulated catalog as data: one dict per model, prices per million tokens.
+"""The simulated catalog as data: one dict per model, prices per million tokens. This
+module holds the frontier labs (OpenAI, Anthropic, Google, xAI); `catalog_data_open` the
+open-weight models and the specialists.
 
 Keys of a model: ``id name description released`` (ISO date), ``type`` (default language),
 ``ctx`` and ``out`` (context window, max output), ``tags`` (None: no tags key), ``reasoning``
@@ -19,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-_BASE = ("max_tokens", "temperature", "top_p", "stop")
+BASE_PARAMS = ("max_tokens", "temperature", "top_p", "stop")
 OPENAI_PARAMS = (
-    *_BASE,
+    *BASE_PARAMS,
     "seed",
     "frequency_penalty",
     "presence_penalty",
@@ -31,7 +33,7 @@ OPENAI_PARAMS = (
 )
 REASONING_PARAMS = (*OPENAI_PARAMS, "reasoning", "include_reasoning")
 ANTHROPIC_PARAMS = (
-    *_BASE,
+    *BASE_PARAMS,
     "top_k",
     "tools",
     "tool_choice",
@@ -39,13 +41,13 @@ ANTHROPIC_PARAMS = (
     "reasoning",
     "include_reasoning",
 )
-OPEN_PARAMS = (*_BASE, "seed", "tools", "tool_choice", "response_format")
+OPEN_PARAMS = (*BASE_PARAMS, "seed", "tools", "tool_choice", "response_format")
 
-_VISION = ("text", "image")
-_DOCS = ("text", "image", "file")
+VISION_INPUTS = ("text", "image")
+DOC_INPUTS = ("text", "image", "file")
 _T200K = 200_001  # Gemini and Claude long-context tiers start above 200K prompt tokens
 
-MODELS_DATA: tuple[dict[str, Any], ...] = (
+FRONTIER: tuple[dict[str, Any], ...] = (
     {
         "id": "openai/gpt-4.1-mini",
         "name": "GPT-4.1 mini",
@@ -56,7 +58,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_047_576,
         "out": 32_768,
         "tags": ["file-input", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "knowledge": "2024-06",
@@ -84,7 +86,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_047_576,
         "out": 32_768,
         "tags": ["file-input", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "price": {"in": "2.00", "out": "8.00", "cache": "0.50", "web": "10"},
@@ -102,7 +104,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_047_576,
         "out": 32_768,
         "tags": ["file-input", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "price": {"in": "0.10", "out": "0.40", "cache": "0.025"},
@@ -120,7 +122,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 128_000,
         "out": 16_384,
         "tags": ["file-input", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "price": {"in": "0.15", "out": "0.60", "cache": "0.075"},
@@ -138,7 +140,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 400_000,
         "out": 128_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -157,7 +159,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 400_000,
         "out": 128_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -176,7 +178,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 200_000,
         "out": 100_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "mandatory",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -215,7 +217,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_000_000,
         "out": 64_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision", "explicit-caching"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "params": ANTHROPIC_PARAMS,
         "knowledge": "2025-01",
@@ -245,7 +247,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 200_000,
         "out": 64_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision", "explicit-caching"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "params": ANTHROPIC_PARAMS,
         "price": {"in": "1.00", "out": "5.00", "cache": "0.10", "write": "1.25"},
@@ -264,7 +266,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 200_000,
         "out": 32_000,
         "tags": ["file-input", "reasoning", "tool-use", "vision", "explicit-caching"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "params": ANTHROPIC_PARAMS,
         "price": {"in": "15.00", "out": "75.00", "cache": "1.50", "write": "18.75"},
@@ -300,7 +302,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_048_576,
         "out": 65_536,
         "tags": ["file-input", "reasoning", "tool-use", "vision", "web-search"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "mandatory",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -327,7 +329,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_048_576,
         "out": 65_536,
         "tags": ["file-input", "reasoning", "tool-use", "vision", "web-search"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "reasoning": "optional",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -346,7 +348,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 1_048_576,
         "out": 65_536,
         "tags": ["file-input", "tool-use", "vision"],
-        "inputs": _DOCS,
+        "inputs": DOC_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "price": {"in": "0.10", "out": "0.40", "cache": "0.01"},
@@ -366,145 +368,6 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "endpoints": [{"p": "vertex", "t": (0.15, 0.4, 0)}],
     },
     {
-        "id": "meta/llama-3.3-70b",
-        "name": "Llama 3.3 70B",
-        "description": "Llama 3.3 70B is a multilingual instruction-tuned model with the "
-        "quality of Llama 3.1 405B at a fraction of the cost.",
-        "released": "2024-12-06",
-        "ctx": 131_072,
-        "out": 32_768,
-        "tags": ["tool-use"],
-        "params": OPEN_PARAMS,
-        "price": {"in": "0.85", "out": "1.20"},
-        "endpoints": [
-            {"p": "cerebras", "t": (0.24, 0.55, 2100), "ctx": 65_536, "out": 8_192},
-            {"p": "groq", "t": (0.28, 0.65, 1050), "price": {"in": "0.59", "out": "0.79"}},
-            {"p": "deepinfra", "t": (0.5, 1.3, 44), "price": {"in": "0.23", "out": "0.40"}},
-            {"p": "bedrock", "t": (0.9, 2.1, 39), "price": {"in": "0.72", "out": "0.72"}},
-        ],
-    },
-    {
-        "id": "meta/llama-4-maverick",
-        "name": "Llama 4 Maverick 17B 128E",
-        "description": "Llama 4 Maverick is a natively multimodal mixture-of-experts model "
-        "with 17B active parameters and 128 experts.",
-        "released": "2025-04-05",
-        "ctx": 1_048_576,
-        "out": 8_192,
-        "tags": ["tool-use", "vision"],
-        "inputs": _VISION,
-        "params": OPEN_PARAMS,
-        "price": {"in": "0.20", "out": "0.60"},
-        "endpoints": [
-            {"p": "groq", "t": (0.3, 0.7, 560), "ctx": 131_072},
-            {"p": "deepinfra", "t": (0.5, 1.3, 81), "price": {"in": "0.15", "out": "0.60"}},
-            {"p": "bedrock", "t": (0.85, 2.0, 74), "price": {"in": "0.24", "out": "0.97"}},
-        ],
-    },
-    {
-        "id": "meta/llama-4-scout",
-        "name": "Llama 4 Scout 17B 16E",
-        "description": "Llama 4 Scout is a 17B-active-parameter mixture-of-experts model with "
-        "16 experts and a very long context.",
-        "released": "2025-04-05",
-        "ctx": 10_000_000,
-        "out": 8_192,
-        "tags": ["tool-use", "vision"],
-        "inputs": _VISION,
-        "params": OPEN_PARAMS,
-        "price": {"in": "0.65", "out": "0.85"},
-        "endpoints": [
-            {"p": "cerebras", "t": (0.22, 0.5, 2600), "ctx": 32_768},
-            {
-                "p": "groq",
-                "t": (0.27, 0.6, 750),
-                "ctx": 131_072,
-                "price": {"in": "0.11", "out": "0.34"},
-            },
-            {
-                "p": "deepinfra",
-                "t": (0.45, 1.1, 102),
-                "ctx": 327_680,
-                "price": {"in": "0.08", "out": "0.30"},
-            },
-        ],
-    },
-    {
-        "id": "mistral/mistral-large",
-        "name": "Mistral Large",
-        "description": "Mistral Large is Mistral's top-tier model for high-complexity tasks, "
-        "with strong multilingual reasoning and function calling.",
-        "released": "2024-11-18",
-        "ctx": 131_072,
-        "out": 32_768,
-        "tags": ["tool-use"],
-        "params": OPEN_PARAMS,
-        "price": {"in": "2.00", "out": "6.00"},
-        "endpoints": [{"p": "mistral", "t": (0.5, 1.2, 46)}],
-    },
-    {
-        "id": "mistral/magistral-medium",
-        "name": "Magistral Medium",
-        "description": "Magistral Medium is Mistral's reasoning model, thinking step by step "
-        "in the language of the question.",
-        "released": "2025-06-10",
-        "ctx": 40_960,
-        "out": 40_000,
-        "tags": ["reasoning"],
-        "reasoning": "mandatory",
-        "params": (*OPEN_PARAMS, "reasoning", "include_reasoning"),
-        "price": {"in": "2.00", "out": "5.00"},
-        "endpoints": [{"p": "mistral", "t": (0.6, 1.5, 71)}],
-    },
-    {
-        "id": "mistral/ministral-3b",
-        "name": "Ministral 3B",
-        "description": "Ministral 3B is a compact model for on-device and edge use.",
-        "released": "2024-10-16",
-        "ctx": 131_072,
-        "out": 4_096,
-        "tags": None,
-        "params": _BASE,
-        "price": {"in": "0.04", "out": "0.04"},
-        "endpoints": [{"p": "mistral", "t": (0.25, 0.6, 212)}],
-    },
-    {
-        "id": "deepseek/deepseek-r1",
-        "name": "DeepSeek R1",
-        "description": "DeepSeek R1 is an open reasoning model that thinks out loud before it "
-        "answers, on par with o1 on math and code.",
-        "released": "2025-01-20",
-        "ctx": 163_840,
-        "out": 32_768,
-        "tags": ["reasoning", "tool-use"],
-        "reasoning": "mandatory",
-        "params": (*OPEN_PARAMS, "reasoning", "include_reasoning"),
-        "price": {"in": "0.55", "out": "2.19", "cache": "0.14"},
-        "endpoints": [
-            {"p": "deepseek", "t": (1.5, 5.0, 28), "caching": True, "uptime": (98.5, 99.0, 99.2)},
-            {"p": "togetherai", "t": (0.8, 2.2, 61), "price": {"in": "3.00", "out": "7.00"}},
-            {"p": "deepinfra", "t": (0.9, 2.5, 35), "price": {"in": "0.70", "out": "2.40"}},
-        ],
-    },
-    {
-        "id": "deepseek/deepseek-v3.2",
-        "name": "DeepSeek V3.2",
-        "description": "DeepSeek V3.2 pairs sparse attention with strong agentic tool use, at "
-        "a very low price.",
-        "released": "2025-12-01",
-        "ctx": 163_840,
-        "out": 65_536,
-        "tags": ["reasoning", "tool-use"],
-        "reasoning": "optional",
-        "params": (*OPEN_PARAMS, "reasoning", "include_reasoning"),
-        "price": {"in": "0.28", "out": "0.42", "cache": "0.028"},
-        "endpoints": [
-            {"p": "deepseek", "t": (1.1, 3.2, 31), "caching": True},
-            {"p": "fireworks", "t": (0.5, 1.2, 96), "price": {"in": "0.56", "out": "1.68"}},
-            {"p": "deepinfra", "t": (0.7, 1.9, 41), "price": {"in": "0.27", "out": "0.40"}},
-        ],
-    },
-    {
         "id": "xai/grok-4",
         "name": "Grok 4",
         "description": "Grok 4 is xAI's reasoning model with native tool use and real-time "
@@ -513,7 +376,7 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 256_000,
         "out": 256_000,
         "tags": ["reasoning", "tool-use", "vision", "web-search"],
-        "inputs": _VISION,
+        "inputs": VISION_INPUTS,
         "reasoning": "mandatory",
         "caching": True,
         "params": REASONING_PARAMS,
@@ -529,135 +392,11 @@ MODELS_DATA: tuple[dict[str, Any], ...] = (
         "ctx": 2_000_000,
         "out": 30_000,
         "tags": ["tool-use", "vision"],
-        "inputs": _VISION,
+        "inputs": VISION_INPUTS,
         "caching": True,
         "params": OPENAI_PARAMS,
         "price": {"in": "0.20", "out": "0.50", "cache": "0.05"},
         "endpoints": [{"p": "xai", "t": (0.38, 0.9, 163)}],
     },
-    {
-        "id": "alibaba/qwen-3-14b",
-        "name": "Qwen3-14B",
-        "description": "Qwen3-14B is a dense model that switches between thinking and "
-        "non-thinking modes within one model.",
-        "released": "2025-04-28",
-        "ctx": 40_960,
-        "out": 16_384,
-        "tags": ["reasoning", "tool-use"],
-        "reasoning": "optional",
-        "params": (*OPEN_PARAMS, "reasoning", "include_reasoning"),
-        "knowledge": "2025-04",
-        "price": {"in": "0.12", "out": "0.24"},
-        "endpoints": [
-            {"p": "alibaba", "t": (0.5, 1.2, 79)},
-            {"p": "deepinfra", "t": (0.42, 1.0, 62), "price": {"in": "0.06", "out": "0.24"}},
-        ],
-    },
-    {
-        "id": "alibaba/qwen3-coder",
-        "name": "Qwen3 Coder 480B A35B",
-        "description": "Qwen3-Coder is Alibaba's agentic coding model, a 480B mixture of "
-        "experts with 35B active parameters.",
-        "released": "2025-07-22",
-        "ctx": 262_144,
-        "out": 65_536,
-        "tags": ["tool-use"],
-        "params": OPEN_PARAMS,
-        "price": {"in": "1.00", "out": "5.00"},
-        "endpoints": [
-            {"p": "alibaba", "t": (0.6, 1.5, 70)},
-            {
-                "p": "cerebras",
-                "t": (0.3, 0.65, 1820),
-                "ctx": 131_072,
-                "price": {"in": "2.00", "out": "2.00"},
-            },
-            {"p": "deepinfra", "t": (0.5, 1.3, 56), "price": {"in": "0.40", "out": "1.60"}},
-        ],
-    },
-    {
-        "id": "moonshotai/kimi-k2",
-        "name": "Kimi K2",
-        "description": "Kimi K2 is a one-trillion-parameter mixture-of-experts model tuned for "
-        "agentic tasks and tool use.",
-        "released": "2025-07-11",
-        "ctx": 131_072,
-        "out": 16_384,
-        "tags": ["tool-use"],
-        "params": OPEN_PARAMS,
-        "price": {"in": "0.60", "out": "2.50", "cache": "0.15"},
-        "endpoints": [
-            {"p": "groq", "t": (0.32, 0.75, 402), "price": {"in": "1.00", "out": "3.00"}},
-            {"p": "moonshotai", "t": (0.9, 2.4, 41), "caching": True},
-            {"p": "fireworks", "t": (0.6, 1.5, 91)},
-        ],
-    },
-    {
-        "id": "zai/glm-4.6",
-        "name": "GLM 4.6",
-        "description": "GLM-4.6 is Z.ai's flagship model for coding, reasoning and agents, "
-        "with a 200K context.",
-        "released": "2025-09-30",
-        "ctx": 200_000,
-        "out": 128_000,
-        "tags": ["reasoning", "tool-use"],
-        "reasoning": "optional",
-        "params": (*OPEN_PARAMS, "reasoning", "include_reasoning"),
-        "price": {"in": "0.60", "out": "2.20", "cache": "0.11"},
-        "endpoints": [
-            {"p": "zai", "t": (0.9, 2.5, 56), "caching": True},
-            {"p": "deepinfra", "t": (0.7, 1.9, 45), "price": {"in": "0.50", "out": "1.90"}},
-        ],
-    },
-    {
-        "id": "perplexity/sonar",
-        "name": "Sonar",
-        "description": "Sonar is Perplexity's lightweight search model, answering with "
-        "grounded, cited results from the web.",
-        "released": "2025-01-21",
-        "ctx": 127_000,
-        "out": 8_000,
-        "tags": ["web-search"],
-        "params": _BASE,
-        "pricing": {},
-        "price": {"in": "1.00", "out": "1.00"},
-        "endpoints": [
-            {"p": "perplexity", "t": (1.2, 3.0, 86), "published": False, "request": "0.005"},
-        ],
-    },
-    {
-        "id": "cohere/command-a",
-        "name": "Command A",
-        "description": "Command A is Cohere's most performant model for agentic enterprise "
-        "tasks, with a 256K context.",
-        "released": "2025-03-13",
-        "ctx": 256_000,
-        "out": 8_000,
-        "tags": ["tool-use"],
-        "params": OPEN_PARAMS,
-        "price": {"in": "2.50", "out": "10.00"},
-        "endpoints": [{"p": "cohere", "t": (0.45, 1.1, 74)}],
-    },
-    {
-        "id": "cohere/rerank-v3.5",
-        "name": "Rerank 3.5",
-        "type": "reranking",
-        "description": "Cohere's reranking model: orders documents by relevance to a query.",
-        "released": "2024-12-02",
-        "ctx": 4_096,
-        "pricing": {"input": "0.000002"},
-        "endpoints": [{"p": "cohere", "t": (0.2, 0.5, 0)}],
-    },
-    {
-        "id": "bfl/flux-pro-1.1",
-        "name": "FLUX1.1 [pro]",
-        "type": "image",
-        "description": "FLUX1.1 [pro] generates images six times faster than its predecessor, "
-        "with better prompt adherence.",
-        "released": "2024-10-02",
-        "outputs": ("image",),
-        "pricing": {"image": "0.04"},
-        "endpoints": [{"p": "bfl", "t": (4.0, 9.0, 0)}],
-    },
 )
-"""Every simulated model, in the order ``/v1/models`` lists them."""
+"""The frontier labs' models, in the order ``/v1/models`` lists them."""

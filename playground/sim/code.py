@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from random import Random
 
-from playground.sim.code_snippets import SNIPPETS, TASKS
+from playground.sim import code_snippets, code_snippets_more
+from playground.sim.code_snippets import TASKS
+
+SNIPPETS = {**code_snippets.SNIPPETS, **code_snippets_more.SNIPPETS}
 
 LANGUAGES: dict[str, tuple[str, str]] = {
     # keyword → (fence tag, display name)

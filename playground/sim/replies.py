@@ -13,6 +13,7 @@ from typing import Any
 from playground.sim.faults import Fault
 from playground.sim.http import REASONS
 from playground.sim.records import RequestRecord
+from playground.sim.routing import RoutingError, routing_json
 from playground.sim.wire import dumps, error_body
 
 JSON = "application/json"
@@ -188,3 +189,22 @@ def generation(records: Sequence[RequestRecord], ids: list[str] | None) -> Reply
         "billable_web_search_calls": 0,
     }
     return Reply.json(200, {"data": data})
+
+
+def routing_error(exc: RoutingError) -> Reply:
+    """The error for a request the gateway could not route; when every provider failed, with
+    the routing that shows what was tried (``providerMetadata.gateway.routing``)."""
+    metadata = None
+    if exc.attempts:
+        now = int(time.time() * 1000)
+        count = sum(len(m.attempts) for m in exc.attempts)
+        original = exc.attempts[0].model.id
+        routing = routing_json(
+            original,
+            exc.attempts,
+            final_provider=None,
+            times_ms=[(now, now)] * count,
+            request_ids=[f"req_sim{i:04d}" for i in range(count)],
+        )
+        metadata = {"gateway": {"routing": routing}}
+    return Reply.error(exc.status, exc.error_type, exc.message, param=exc.param, metadata=metadata)

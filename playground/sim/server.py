@@ -48,7 +48,7 @@ from playground.sim.faults import (
 from playground.sim.parse import InvalidRequest, parse_chat_body
 from playground.sim.records import RequestRecord
 from playground.sim.replies import Reply
-from playground.sim.routing import RoutingError, routing_json
+from playground.sim.routing import RoutingError
 from playground.sim.stream import ClientGone, Responder
 from playground.sim.thread import GatewayThread
 
@@ -412,7 +412,7 @@ class SimulatedGateway:
                 user_text=user_text,
             )
         except RoutingError as exc:
-            return await self._routing_error(exc, writer, record, keep, parsed.request.model)
+            return await self._routing_error(exc, writer, record, keep)
         record.model = plan.route.model.id
         record.provider = plan.route.provider
         record.attempts = [
@@ -441,31 +441,11 @@ class SimulatedGateway:
                 self._used += plan.cost
 
     async def _routing_error(
-        self,
-        exc: RoutingError,
-        writer: asyncio.StreamWriter,
-        record: RequestRecord,
-        keep: bool,
-        model: str,
+        self, exc: RoutingError, writer: asyncio.StreamWriter, record: RequestRecord, keep: bool
     ) -> bool:
-        metadata = None
         if exc.attempts:
             # Every provider failed: the gateway spent their time before it gave up.
-            await asyncio.sleep(
-                sum(a.duration_s for m in exc.attempts for a in m.attempts) * self.time_scale
-            )
-            now = int(time.time() * 1000)
-            count = sum(len(m.attempts) for m in exc.attempts)
-            routing = routing_json(
-                model,
-                exc.attempts,
-                final_provider=None,
-                times_ms=[(now, now)] * count,
-                request_ids=[f"req_sim{i:04d}" for i in range(count)],
-            )
-            metadata = {"gateway": {"routing": routing}}
+            failed_s = sum(a.duration_s for m in exc.attempts for a in m.attempts)
+            await asyncio.sleep(failed_s * self.time_scale)
             record.attempts = [(a.provider, a.status) for m in exc.attempts for a in m.attempts]
-        reply = Reply.error(
-            exc.status, exc.error_type, exc.message, param=exc.param, metadata=metadata
-        )
-        return await self._reply(writer, record, reply, keep)
+        return await self._reply(writer, record, replies.routing_error(exc), keep)

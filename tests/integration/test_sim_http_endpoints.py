@@ -216,3 +216,24 @@ async def test_chunked_request_bodies_are_read(gw: SimulatedGateway) -> None:
     )
     status, _, body = split_response(await raw_exchange("127.0.0.1", gw.port, request))
     assert status == 200 and b"chat.completion" in body
+
+
+def test_start_in_thread_serves_synchronous_callers() -> None:
+    with SimulatedGateway.start_in_thread(seed=1, time_scale=0) as running:
+        url = running.url
+        assert url.startswith("http://127.0.0.1:")
+        with httpx.Client(base_url=running.url) as http:
+            assert http.get("/models").status_code == 200
+            running.gateway.inject("429")
+            assert http.post("/chat/completions", json=CHAT).status_code == 429
+            assert http.post("/chat/completions", json=CHAT).status_code == 200
+        assert len(running.gateway.records) == 3
+    with pytest.raises(httpx.ConnectError), httpx.Client() as http:
+        http.get(f"{url}/models")  # stopped: nothing listens any more
+
+
+def test_start_in_thread_reports_a_busy_port() -> None:
+    with SimulatedGateway.start_in_thread(time_scale=0) as first:
+        port = first.gateway.port
+        with pytest.raises(OSError):
+            SimulatedGateway.start_in_thread(port=port)
