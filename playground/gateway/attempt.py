@@ -138,6 +138,7 @@ class StreamAttempt:
         self._timeouts = timeouts
         self._first_token_deadline = first_token_deadline
         self._total_deadline = total_deadline
+        self._tracer = ConnectionTracer(clock)
         self.error: GatewayError | None = None
         """Why the attempt failed; None when it ended with `Finished`."""
         self.headers_received = False
@@ -172,43 +173,111 @@ class StreamAttempt:
             secret=self._secret,
         )
 
-    async def events(self) -> AsyncGenerator[list[StreamEvent], None]:
-        """Send the request and yield its events, one batch per network read."""
-        clock = self._clock
-        tracer = ConnectionTracer(clock)
+    async def _open(self) -> httpx.Response | None:
+        """Send the request; the response (headers read), or None with `error` set."""
         request = self._http.build_request(
             "POST",
             "chat/completions",
             content=self._body,
             headers=self._headers,
-            extensions={"trace": tracer},
+            extensions={"trace": self._tracer},
         )
         deadline = self._before_first_token()
         try:
             if deadline is None:
-                response = await self._http.send(request, stream=True)
-            else:
-                async with asyncio.timeout_at(deadline):
-                    response = await self._http.send(request, stream=True)
+                return await self._http.send(request, stream=True)
+            async with asyncio.timeout_at(deadline):
+                return await self._http.send(request, stream=True)
         except TimeoutError:
             self.error = self._deadline_error(deadline, 0)
-            return
         except httpx.HTTPError as exc:
             self.error = self._exception_error(exc, 0)
+        return None
+
+    async def events(self) -> AsyncGenerator[list[StreamEvent], None]:
+        """Send the request and yield its events, one batch per network read."""
+        response = await self._open()
+        if response is None:
             return
+        clock = self._clock
         try:  # from here on, `finally` closes the response, also when the consumer stops
             t_headers = clock()
             self.headers_received = True
             self.generation_id = response.headers.get("x-generation-id")
             first: list[StreamEvent] = []
+            tracer = self._tracer
             if tracer.connected_ns is not None:
                 first.append(Connected(tracer.connected_ns, not tracer.new_connection))
             first.append(ResponseStarted(t_headers, response.status_code, self.generation_id))
             yield first
             self.error = await self._check(response)
-            if self.error is None:
-                async for batch in self._read(response):
-                    yield batch
+            if self.error is not None:
+                return
+            reader = StreamReader(secret=self._secret)
+            feed = reader.feed
+            chunks = _body_of(response)
+            deadline: float | None = None
+            t = clock()
+            try:
+                # Until the first delta: under the first-token (and total) deadline.
+                while not reader.tokens:
+                    deadline = self._before_first_token()
+                    try:
+                        if deadline is None:
+                            raw = await anext(chunks)
+                        else:
+                            async with asyncio.timeout_at(deadline):
+                                raw = await anext(chunks)
+                    except StopAsyncIteration:
+                        break
+                    t = clock()
+                    batch = feed(raw, t)
+                    if batch:
+                        yield batch
+                    if reader.saw_done or reader.error is not None:
+                        break
+                else:
+                    # Content is flowing. The hot loop: read, decode, yield; nothing else.
+                    deadline = self._total_deadline
+                    if deadline is None:
+                        async for raw in chunks:
+                            t = clock()
+                            batch = feed(raw, t)
+                            if batch:
+                                yield batch
+                            if reader.saw_done or reader.error is not None:
+                                break
+                    else:
+                        while True:
+                            try:
+                                async with asyncio.timeout_at(deadline):
+                                    raw = await anext(chunks)
+                            except StopAsyncIteration:
+                                break
+                            t = clock()
+                            batch = feed(raw, t)
+                            if batch:
+                                yield batch
+                            if reader.saw_done or reader.error is not None:
+                                break
+                if not reader.saw_done:
+                    t = clock()  # the end of the body: when it ended is when we noticed
+            except TimeoutError:
+                reader.error = self._deadline_error(deadline, reader.tokens)
+            except httpx.HTTPError as exc:
+                if reader.finish_reason is None:
+                    reader.error = self._exception_error(exc, reader.tokens)
+                t = clock()  # else the answer was complete; only its goodbye went missing
+            self.got_content = reader.has_content
+            self.generation_id = reader.generation_id or self.generation_id
+            if reader.error is not None:
+                self.error = reader.error
+                return
+            if reader.saw_done:
+                await _drain(chunks)
+            tail = reader.finish()
+            tail.append(Finished(t, reader.finish_reason, reader.saw_done, self.generation_id))
+            yield tail
         finally:
             await response.aclose()
 
@@ -236,74 +305,21 @@ class StreamAttempt:
             return not_an_event_stream(status, content_type, await read_some(response, 4096))
         return None
 
-    async def _read(self, response: httpx.Response) -> AsyncIterator[list[StreamEvent]]:
-        clock = self._clock
-        reader = StreamReader(secret=self._secret)
-        feed = reader.feed
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        chunks = response.aiter_raw() if encoding in ("", "identity") else response.aiter_bytes()
-        deadline: float | None = None
-        t = clock()
-        try:
-            # Until the first delta: under the first-token (and total) deadline.
-            while not reader.tokens:
-                deadline = self._before_first_token()
-                try:
-                    if deadline is None:
-                        raw = await anext(chunks)
-                    else:
-                        async with asyncio.timeout_at(deadline):
-                            raw = await anext(chunks)
-                except StopAsyncIteration:
-                    break
-                t = clock()
-                batch = feed(raw, t)
-                if batch:
-                    yield batch
-                if reader.stopped:
-                    break
-            else:
-                # Content is flowing. The hot loop: read, decode, yield; nothing else.
-                deadline = self._total_deadline
-                if deadline is None:
-                    async for raw in chunks:
-                        t = clock()
-                        batch = feed(raw, t)
-                        if batch:
-                            yield batch
-                        if reader.stopped:
-                            break
-                else:
-                    while True:
-                        try:
-                            async with asyncio.timeout_at(deadline):
-                                raw = await anext(chunks)
-                        except StopAsyncIteration:
-                            break
-                        t = clock()
-                        batch = feed(raw, t)
-                        if batch:
-                            yield batch
-                        if reader.stopped:
-                            break
-            if not reader.saw_done:
-                t = clock()  # the end of the body: when it ended is when we noticed
-        except TimeoutError:
-            reader.error = self._deadline_error(deadline, reader.tokens)
-        except httpx.HTTPError as exc:
-            if reader.finish_reason is None:
-                reader.error = self._exception_error(exc, reader.tokens)
-            t = clock()  # else the answer was complete; only its goodbye went missing
-        self.got_content = reader.has_content
-        self.generation_id = reader.generation_id or self.generation_id
-        if reader.error is not None:
-            self.error = reader.error
-            return
-        if reader.saw_done:
-            await _drain(chunks)
-        tail = reader.finish()
-        tail.append(Finished(t, reader.finish_reason, reader.saw_done, self.generation_id))
-        yield tail
+
+def _body_of(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's bytes as they come off the connection.
+
+    With no content encoding (what we ask for), iterate the response's own byte stream rather
+    than `aiter_raw()`: the same bytes and the same httpx exceptions, without one more
+    generator and a re-chunking pass per HTTP chunk (0.7 µs of about 9, measured). A
+    compressed body (a proxy that ignored ``Accept-Encoding: identity``) goes through
+    `aiter_bytes()`, which decompresses it.
+    """
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    stream = response.stream
+    if encoding in ("", "identity") and isinstance(stream, httpx.AsyncByteStream):
+        return aiter(stream)
+    return response.aiter_bytes()
 
 
 async def _drain(chunks: AsyncIterator[bytes]) -> None:

@@ -14,6 +14,7 @@ rather than a schema library: a chunk with one token costs about 3 µs here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,7 +36,7 @@ from playground.core.request import ToolCall
 from playground.core.secret import Secret
 from playground.gateway.errors import stream_error
 from playground.gateway.sse import Comment, SSEDecoder, SSEEvent
-from playground.gateway.text import one_line
+from playground.gateway.text import DETAIL_LIMIT, one_line, redact
 from playground.gateway.wire import (
     decimal_of,
     routed_event,
@@ -47,6 +48,8 @@ from playground.gateway.wire import (
 
 _loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
+_log = logging.getLogger(__name__)
+"""Malformed chunks go to the debug log only (redacted), never into a message (S7)."""
 
 
 class StreamReader:
@@ -113,6 +116,10 @@ class StreamReader:
         out: list[StreamEvent] = []
         if self.saw_done or self.error is not None:
             return out
+        data = self._decoder.take_data(raw)  # one plain event per chunk: the usual case
+        if data is not None:
+            self._data(data, t_ns, out)
+            return out
         for item in self._decoder.feed(raw):
             if type(item) is Comment:
                 out.append(KeepAlive(t_ns))
@@ -120,21 +127,32 @@ class StreamReader:
             assert type(item) is SSEEvent
             if item.event != "message":
                 self._special_event(item, t_ns, out)
-            elif item.data == "[DONE]":
-                self.saw_done = True
             else:
-                try:
-                    chunk = _loads(item.data)
-                except _JSONDecodeError:
-                    self.error = self._malformed("a chunk that is not JSON")
-                else:
-                    try:
-                        self._chunk(chunk, t_ns, out)
-                    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
-                        self.error = self._malformed("a chunk of an unexpected shape")
+                self._data(item.data, t_ns, out)
             if self.saw_done or self.error is not None:
                 break
         return out
+
+    def _data(self, data: bytes | str, t_ns: int, out: list[StreamEvent]) -> None:
+        """One ``data`` payload of a ``message`` event."""
+        try:
+            chunk = _loads(data)
+        except _JSONDecodeError:
+            if data == b"[DONE]" or data == "[DONE]":
+                self.saw_done = True
+                return
+            if isinstance(data, bytes):  # invalid UTF-8 becomes U+FFFD, as the spec says
+                self._data(data.decode("utf-8", "replace"), t_ns, out)
+                return
+            self.error = self._malformed("a chunk that is not JSON")
+            _log.debug("malformed chunk: %s", redact(data[:DETAIL_LIMIT], self._secret))
+            return
+        try:
+            self._chunk(chunk, t_ns, out)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+            self.error = self._malformed("a chunk of an unexpected shape")
+            text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+            _log.debug("unexpected chunk: %s", redact(text[:DETAIL_LIMIT], self._secret))
 
     def finish(self) -> list[StreamEvent]:
         """Events still held back at the end of the stream (routing/usage with no content)."""
@@ -187,7 +205,13 @@ class StreamReader:
             choice = choices[0]
             delta = choice.get("delta")
             if delta:
-                self._delta(delta, t_ns, out)
+                content = delta.get("content")
+                if len(delta) == 1 and type(content) is str and content and self.tokens:
+                    # Nearly every chunk: text and nothing else, after the first token.
+                    self.tokens += 1
+                    out.append(TextDelta(t_ns, content))
+                else:
+                    self._delta(delta, t_ns, out)
             finish = choice.get("finish_reason")
             if finish:
                 if finish == "error":

@@ -130,6 +130,27 @@ class SSEDecoder:
             return []
         return self._process(lines)
 
+    def take_data(self, chunk: bytes) -> bytes | None:
+        """The fast path for the common case: `chunk` is exactly one event of one ``data:``
+        line, LF-terminated, and nothing is buffered. Then its data is returned, as bytes not
+        yet decoded (orjson parses bytes faster than str), and the decoder's state is
+        unchanged, exactly as if `feed` had dispatched it. Otherwise nothing is consumed and
+        None is returned: call `feed` with the same bytes.
+        """
+        if (
+            self._tail
+            or self._data
+            or self._skip_lf
+            or self._event
+            or not self._started
+            or not chunk.startswith(b"data: ")
+            or chunk.find(b"\n") != len(chunk) - 2
+            or chunk[-1] != _LF
+            or b"\r" in chunk
+        ):
+            return None
+        return chunk[6:-2]
+
     def _process(self, lines: list[bytes]) -> list[SSEItem]:
         out: list[SSEItem] = []
         data = self._data

@@ -243,3 +243,46 @@ def test_every_slicing_of_the_bytes_gives_the_same_events(
     pieces = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
     assert decode(*pieces) == expected
     assert bytewise(data) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    blocks=st.lists(_block, min_size=1, max_size=6),
+    ends=st.lists(st.sampled_from([b"\n", b"\n", b"\r\n", b"\r"]), min_size=40, max_size=40),
+)
+def test_the_fast_path_agrees_with_feed(
+    blocks: list[list[tuple[str, str]]], ends: list[bytes]
+) -> None:
+    # One network chunk per block, as gateways send them: the chunks that are a single
+    # `data:` line take the fast path, which must give what `feed` gives.
+    fast, slow = SSEDecoder(), SSEDecoder()
+    taken = 0
+    for block in blocks:
+        piece = _render([block], ends, bom=False)
+        data = fast.take_data(piece)
+        expected = slow.feed(piece)
+        if data is None:
+            assert fast.feed(piece) == expected
+        else:
+            taken += 1
+            assert expected == [
+                SSEEvent(data.decode("utf-8", "replace"), "message", slow.last_event_id)
+            ]
+    assert fast.last_event_id == slow.last_event_id
+
+
+def test_the_fast_path_takes_the_usual_chunk_and_nothing_else() -> None:
+    decoder = SSEDecoder()
+    assert decoder.take_data(b"data: {}\n\n") is None  # first bytes: a BOM check is due
+    decoder.feed(b": hello\n\n")
+    assert decoder.take_data(b'data: {"a":1}\n\n') == b'{"a":1}'
+    for other in (
+        b"data: a\r\n\r\n",
+        b"data: a\ndata: b\n\n",
+        b"data:a\n\n",
+        b"data: a\n",
+        b": c\n\n",
+    ):
+        assert decoder.take_data(other) is None, other
+    decoder.feed(b"data: half")
+    assert decoder.take_data(b"data: x\n\n") is None  # something is buffered

@@ -686,3 +686,17 @@ def test_parse_completion_with_tool_calls_and_errors() -> None:
         parse_completion({"object": "list"})
     with pytest.raises(ProtocolError):
         parse_completion([1])
+
+
+def test_invalid_utf8_in_a_chunk_becomes_replacement_characters() -> None:
+    events, reader = read(b'data: {"choices":[{"delta":{"content":"a\xffb"}}]}\n\n')
+    assert events == [TextDelta(0, "a\ufffdb")] and reader.error is None
+
+
+def test_a_malformed_chunk_goes_to_the_debug_log_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    key = Secret("sk-live-abcdefghijklmnop")
+    with caplog.at_level("DEBUG", logger="playground.gateway.chunks"):
+        _, reader = read(b'data: {"oops": "sk-live-abcdefghijklmnop\n\n', secret=key)
+    assert isinstance(reader.error, ProtocolError)
+    assert "malformed chunk" in caplog.text and '{"oops"' in caplog.text
+    assert "abcdefghijklmnop" not in caplog.text + reader.error.message
