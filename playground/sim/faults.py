@@ -121,6 +121,9 @@ _OPTIONS: dict[FaultKind, set[str]] = {
 DIRECTIVE = re.compile(r"^[ \t]*/sim(?:[ \t]+(.*))?$", re.IGNORECASE | re.MULTILINE)
 """A line of the last user message that carries a spec: ``/sim 429 retry-after=2, then ok``."""
 
+MAX_TOKENS = 1_000_000
+"""The longest answer ``tokens=`` may ask for (a million tokens is about 4 MB of text)."""
+
 IDLE_RESET_S = 60.0
 """A header or directive sequence left unused this long starts over at its first step."""
 
@@ -276,8 +279,8 @@ def _build(
     if rate is not None and rate <= 0:
         raise FaultSpecError("rate must be above 0")
     tokens = _number(options, "tokens", integer=True)
-    if tokens is not None and tokens < 1:
-        raise FaultSpecError("tokens must be at least 1")
+    if tokens is not None and not 1 <= tokens <= MAX_TOKENS:
+        raise FaultSpecError(f"tokens must be between 1 and {MAX_TOKENS:,}")
     every = _number(options, "every", integer=True)
     count = _number(options, "count", integer=True)
     location = options.get("to")

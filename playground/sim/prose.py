@@ -31,9 +31,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so)[,!]?\s+)?(?:please\s+)?(?:(?:can|could|would|will) you\s+)?"
     r"(?:please\s+)?(?:explain|describe|tell me (?:about|how|why|what)|tell me|"
-    r"what (?:is|are|was|were|does|do)|what's|who (?:is|was|are)|how (?:do|does|can|should|to|"
-    r"would|is|are)|why (?:is|are|do|does|did)|give me|write(?: me)?|summari[sz]e|list|"
-    r"compare|help me(?: understand)?|i (?:want|need) to know)?\s*(?:i |we |you )?"
+    r"what (?:is|are|was|were|does|do)|what's|who (?:is|was|are)|how (?:does|do|can|should|"
+    r"to|would|is|are)|why (?:is|are|does|do|did)|give me|write(?: me)?|summari[sz]e|list|"
+    r"compare|help me(?: understand)?|i (?:want|need) to know)?\b\s*(?:i |we |you )?"
     r"(?:\d+ (?:ideas|tips|ways|reasons|examples) (?:for|to|on|about) )?(?:an?|the|some)?\s*",
     re.IGNORECASE,
 )
@@ -347,16 +347,30 @@ def more(topic: Topic, rng: Random, index: int) -> str:
     """One more section on the topic: used to make an answer as long as asked."""
     words = [*topic.keywords] or ["the topic"]
     word = words[index % len(words)]
-    v = {**_values(topic), "k1": _code(word)}
+    other = next((w for w in words[index % len(words) + 1 :] + words if w != word), "the context")
+    v = {**_values(topic), "k1": _code(word), "k2": _code(other)}
+    headings = (
+        "A closer look at {w}",
+        "{W} in practice",
+        "Common mistakes with {w}",
+        "How {w} fits with {o}",
+        "When {w} matters most",
+    )
+    heading = headings[index % len(headings)].format(w=word, W=word.capitalize(), o=other)
+    first, second = rng.sample(_POINTS, 2)
     return "\n\n".join(
         (
-            f"### {word.capitalize()}, part {index + 1}",
+            f"### {heading}",
             _pick(rng, _MIDDLES, **v),
-            f"- {_pick(rng, _POINTS, K=_code(word.capitalize()), k=_code(word))}\n"
-            f"- {_pick(rng, _POINTS, K=_code(word.capitalize()), k=_code(word))}",
+            f"- {_sentence(first, word)}\n- {_sentence(second, word)}",
             _pick(rng, _PRACTICE, **v),
         )
     )
+
+
+def _sentence(template: str, word: str) -> str:
+    text = template.format(K=_code(word.capitalize()), k=_code(word))
+    return text[:1].upper() + text[1:]
 
 
 def reasoning_text(topic: Topic, rng: Random, *, budget: int) -> str:

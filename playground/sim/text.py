@@ -138,7 +138,8 @@ def compose(
     if request.response_format is not None and request.response_format.type != "text":
         return Answer(_json_answer(request, user_text, topic, model, provider, rng), reasoning)
 
-    full, short = _body(user_text, topic, model, provider, rng)
+    follow_up = _follow_up(request.messages, user_text, rng)
+    full, short = follow_up or _body(user_text, topic, model, provider, rng)
     system = " ".join(m.text for m in request.messages if m.role == "system")
     content = short if BREVITY.search(system) else full
     user = _last_user(request.messages)
@@ -180,6 +181,47 @@ def _body(
     ):
         return prose.listing(user_text, topic, rng)
     return prose.explanation(topic, rng)
+
+
+_SHORTER = re.compile(
+    r"^\W*(?:(?:please |can you |could you )?make it |too long|"
+    r"(?:please |can you )?(?:summari[sz]e|sum up) (?:that|this|it)|tl;?dr|in short)|"
+    r"^\W*(?:shorter|briefer|more concise)\b",
+    re.IGNORECASE,
+)
+_MORE = re.compile(
+    r"^\W*(?:continue|go on|keep going|more|tell me more|more detail|expand|elaborate|"
+    r"go deeper|and then)\b",
+    re.IGNORECASE,
+)
+
+
+def _follow_up(messages: Sequence[Message], user_text: str, rng: Random) -> tuple[str, str] | None:
+    """A follow-up about the previous answer ("shorter", "tell me more"), or None."""
+    previous = next((m for m in reversed(messages[:-1]) if m.role == "assistant" and m.text), None)
+    if previous is None or len(user_text) > 80:
+        return None
+    if _SHORTER.search(user_text):
+        sentences = []
+        for block in previous.text.split("\n\n"):
+            block = block.strip()
+            if not block or block.startswith(("#", "|", "```", "-", ">")) or block[0].isdigit():
+                continue
+            first = re.split(r"(?<=[.!?])\s", block, maxsplit=1)[0]
+            if not first.endswith(":"):
+                sentences.append(first)
+        if not sentences:
+            sentences = [previous.text.split("\n")[0].lstrip("# ")]
+        bullets = "\n".join(f"- {s}" for s in sentences[:3])
+        return f"In short:\n\n{bullets}", sentences[0]
+    if _MORE.search(user_text):
+        earlier = [m for m in messages[:-1] if m.role == "user"]
+        topic = prose.topic_of(earlier[-1].text if earlier else previous.text[:200])
+        start = rng.randrange(3)
+        sections = [prose.more(topic, rng, start + i) for i in range(2)]
+        lead = rng.choice(("Sure, let's go further.", "Happy to expand.", "Here's more detail."))
+        return "\n\n".join((lead, *sections)), lead
+    return None
 
 
 def _json_answer(

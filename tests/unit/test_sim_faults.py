@@ -98,6 +98,7 @@ def test_tokens_option_sets_the_answer_length() -> None:
         ("cut after=-1", "must not be negative"),
         ("ok rate=0", "rate"),
         ("ok tokens=0", "tokens"),
+        ("ok tokens=1000001", "tokens"),
         ("redirect to=ftp://x", "http"),
         ("429 body=xml", "body="),
         ("500-mid style=grpc", "style="),

@@ -336,3 +336,32 @@ def test_tool_from_core_types_round_trips() -> None:
         arguments_for(Tool("ping", "Ping a host."), "ping example.org", random.Random(0))
     )
     assert args == {"input": "ping example.org"}
+
+
+def test_follow_ups_build_on_the_previous_answer() -> None:
+    first = answer("Why is the sky blue?").content
+    history = [
+        {"role": "user", "content": "Why is the sky blue?"},
+        {"role": "assistant", "content": first},
+    ]
+    shorter = answer([*history, {"role": "user", "content": "Make it shorter"}]).content
+    assert shorter.startswith("In short:")
+    assert "Rayleigh scattering" in shorter
+    assert len(shorter) < len(first) / 3
+    more = answer([*history, {"role": "user", "content": "Tell me more"}]).content
+    assert "sky" in more.lower() and more.count("### ") == 2
+
+
+@pytest.mark.parametrize(
+    ("prompt", "phrase"),
+    [
+        ("How does a hash map handle collisions?", "hash map handle collisions"),
+        ("Why does ice float?", "ice float"),
+        ("Can you explain the history of the printing press?", "history of the printing press"),
+        ("What is a monad", "monad"),
+    ],
+)
+def test_the_topic_drops_the_question_words(prompt: str, phrase: str) -> None:
+    from playground.sim.prose import topic_of
+
+    assert topic_of(prompt).phrase == phrase
