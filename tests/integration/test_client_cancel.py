@@ -198,3 +198,22 @@ async def test_connect_timeout_is_retried_and_named() -> None:
     assert failed.error.phase == "connect"
     assert failed.error.message == "Can't reach gateway.test: no connection within 5 s"
     assert calls == 3 and len(sleeps.calls) == 2
+
+
+async def test_total_limit_longer_than_the_idle_limit() -> None:
+    # Reads go unguarded while more than `idle` seconds remain, then under the deadline.
+    steady: list[Step] = [Send(head(200, SSE_HEADERS))]
+    for i in range(60):
+        steady += [Send(http_chunk(event(chunk(f"t{i} ")))), Sleep(0.05)]
+    async with RawServer() as server:
+        server.add([*steady, WaitClose(30)])
+        timeouts = Timeouts(connect=5, first_token=10, idle=0.3, total=1.0)
+        async with client_for(server.profile(), timeouts=timeouts) as client:
+            started = time.monotonic()
+            events = await collect(client)
+            elapsed = time.monotonic() - started
+    failed = last(events)
+    assert isinstance(failed, Failed) and isinstance(failed.error, Timeout)
+    assert failed.error.phase == "total"
+    assert 0.9 < elapsed < 2.0
+    assert figures_of(events).status == "interrupted"
