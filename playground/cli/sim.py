@@ -24,6 +24,8 @@ from playground.cli import EXIT_FAILED, EXIT_OK, UsageError
 from playground.sim import FaultSpecError, SimulatedGateway
 
 DEFAULT_PORT = 8765
+MAX_RECORDS = 1000
+"""Requests remembered (for ``/v1/generation``): a server left running must not grow."""
 
 FAULT_HELP = (
     "fault spec applied in turn to every chat request, e.g. '429 retry-after=2, then ok' or "
@@ -87,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
             key=args.key,
             faults=args.fault,
             log=None if args.quiet else lambda line: print(line, file=sys.stderr, flush=True),
+            max_records=MAX_RECORDS,
         )
     except FaultSpecError as exc:
         raise UsageError(f"--fault: {exc}") from None

@@ -78,6 +78,7 @@ class SimulatedGateway:
         faults: str | Sequence[str] = (),
         catalog: Catalog | None = None,
         log: Callable[[str], None] | None = None,
+        max_records: int | None = None,
     ) -> None:
         """Configure the gateway (nothing starts until `start`).
 
@@ -90,6 +91,8 @@ class SimulatedGateway:
             faults: standing fault specs, applied in turn to every chat request.
             catalog: the models to serve (the built-in catalog by default).
             log: called with one sanitized line per request (the CLI prints them).
+            max_records: keep only this many of the latest `records` (a long-running
+                ``playground sim``); None keeps them all (tests).
 
         Raises:
             FaultSpecError: a standing fault spec does not parse.
@@ -109,6 +112,8 @@ class SimulatedGateway:
         self._key = key if isinstance(key, Secret) or key is None else Secret(key)
         self._port = port
         self._log = log
+        self._max_records = max_records
+        self._served = 0
         self._cache = PromptCache()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -231,13 +236,16 @@ class SimulatedGateway:
             if request is None:
                 return
             record = RequestRecord(
-                index=len(self.records),
+                index=self._served,
                 method=request.method,
                 path=request.path,
                 t_received_ns=time.perf_counter_ns(),
                 authorization="authorization" in request.headers,
             )
             self.records.append(record)
+            self._served += 1
+            if self._max_records is not None and len(self.records) > self._max_records:
+                del self.records[: len(self.records) - self._max_records]
             try:
                 keep = await self._dispatch(request, reader, writer, record)
             finally:

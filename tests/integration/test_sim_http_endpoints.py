@@ -237,3 +237,13 @@ def test_start_in_thread_reports_a_busy_port() -> None:
         port = first.gateway.port
         with pytest.raises(OSError):
             SimulatedGateway.start_in_thread(port=port)
+
+
+async def test_records_can_be_bounded() -> None:
+    async with (
+        SimulatedGateway(time_scale=0, max_records=3) as gateway,
+        httpx.AsyncClient(base_url=gateway.url) as http,
+    ):
+        for _ in range(5):
+            await http.get("/models")
+    assert [r.index for r in gateway.records] == [2, 3, 4]
