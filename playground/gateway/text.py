@@ -12,6 +12,7 @@ import re
 
 import orjson
 
+from playground.core.redact import redact as redact_text
 from playground.core.sanitize import safe_line
 from playground.core.secret import Secret
 
@@ -22,10 +23,6 @@ SNIPPET_LIMIT = 200
 DETAIL_LIMIT = 2000
 """Longest sanitized body kept in `GatewayError.detail` for an expandable error card."""
 
-_BEARER = re.compile(r"(?i)\bbearer\s+[^\s\"',;]+")
-_SK = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@]*@")
-_QUERY = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://[^\s?#\"'<>]*)\?[^\s#\"'<>]*")
 _TAG = re.compile(r"<[^>]*>")
 _SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
 _HTML_TITLE = re.compile(r"(?is)<title[^>]*>(.*?)</title>")
@@ -51,20 +48,11 @@ _MESSAGE_KEYS = ("message", "error_message", "error", "detail", "msg", "reason",
 
 
 def redact(text: str, secret: Secret | None = None) -> str:
-    """`text` without anything that could be a credential.
-
-    Removes the exact key value, ``Bearer …`` tokens, ``sk-…`` keys, the userinfo part of URLs
-    (``https://user:pw@host``) and URL query strings (``?key=…``), which httpx exception texts
-    include verbatim (RELIABILITY.md §5, X6).
-    """
-    if secret:
-        value = secret.reveal()
-        if len(value) >= 4:
-            text = text.replace(value, "****")
-    text = _BEARER.sub("Bearer ****", text)
-    text = _SK.sub("sk-****", text)
-    text = _USERINFO.sub(r"\1", text)
-    return _QUERY.sub(r"\1?…", text)
+    """`text` without anything that could be a credential: the key itself, ``Bearer …``
+    tokens, ``sk-…`` keys, URL userinfo and key-like query parameters, which httpx exception
+    texts include verbatim (RELIABILITY.md §5, X6). The rules are `core.redact`'s, so that
+    messages and the log filter mask alike."""
+    return redact_text(text, (secret,) if secret else ())
 
 
 def one_line(text: str, secret: Secret | None = None, limit: int = MESSAGE_LIMIT) -> str:

@@ -232,14 +232,15 @@ def test_the_key_never_appears_in_messages_or_details() -> None:
     assert "0123456789abcdef" not in error.message + error.detail
 
 
-def test_redact() -> None:
+def test_redact_masks_like_the_log_filter() -> None:
     key = Secret("k3y-value-xyz")
     text = (
         "GET https://user:pa55@gw.example.com/v1/models?key=abc&x=1 failed; "
         "Authorization: Bearer tok_123 sk-abcdefghijkl k3y-value-xyz"
     )
     assert redact(text, key) == (
-        "GET https://gw.example.com/v1/models?… failed; Authorization: Bearer **** sk-**** ****"
+        "GET https://[redacted]@gw.example.com/v1/models?key=[redacted]&x=1 failed; "
+        "Authorization: Bearer [redacted] sk-[redacted] [redacted]"
     )
 
 
