@@ -12,12 +12,15 @@ catalog repeats the same few hundred values thousands of times, and the results 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from playground.core.pricing import Prices, Tier, parse_price
+
+T = TypeVar("T")
 
 
 def parse_prices(value: object) -> Prices | None:
@@ -45,6 +48,7 @@ def parse_prices(value: object) -> Prices | None:
 
 
 _PRICES_CACHE: dict[tuple[tuple[str, object], ...], Prices | None] = {}
+_new_prices: Callable[..., Prices]  # `fast_constructor(Prices)`, set at the end of the module
 
 
 def clear_caches() -> None:
@@ -60,7 +64,7 @@ def _parse_prices(value: dict[str, Any]) -> Prices | None:
     inp = get("input")
     out = get("output")
     tiered = _TIER_KEYS.intersection(value)  # usually empty: skip six lookups
-    prices = Prices(
+    prices = _new_prices(
         input=price(get("prompt") if inp is None else inp),
         output=price(get("completion") if out is None else out),
         cache_read=price(get("input_cache_read")),
@@ -268,3 +272,42 @@ def tiers(value: object) -> tuple[Tier, ...]:
         high = integer(entry.get("max"))
         found.append(Tier(cost=cost, min=max(low or 0, 0), max=high))
     return tuple(sorted(found, key=lambda t: t.min))
+
+
+def fast_constructor(cls: type[T]) -> Callable[..., T]:
+    """A constructor for the frozen, slotted dataclass `cls` that takes the same arguments
+    (keywords included, defaults the same) and builds the same immutable object at about half
+    the cost.
+
+    A frozen dataclass's generated ``__init__`` sets every field through
+    ``object.__setattr__(self, "name", value)``, a name lookup per field; this one calls each
+    slot's descriptor directly. The parser builds thousands of `Model`, `Endpoint` and
+    `Prices` objects on a cold start, where that difference is a tenth of the time. The class
+    stays frozen: only this constructor writes its slots, once.
+    """
+    params: list[str] = []
+    factories: list[str] = []
+    setters: list[str] = []
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": MISSING}
+    for field in fields(cls):  # type: ignore[arg-type]
+        name = field.name
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__
+        setters.append(f"    _set_{name}(obj, {name})")
+        if field.default is not MISSING:
+            namespace[f"_default_{name}"] = field.default
+            params.append(f"{name}=_default_{name}")
+        elif field.default_factory is not MISSING:
+            namespace[f"_factory_{name}"] = field.default_factory
+            params.append(f"{name}=_MISSING")
+            factories.append(f"    if {name} is _MISSING:\n        {name} = _factory_{name}()")
+        else:
+            params.append(name)
+    body = [*factories, "    obj = _new(_cls)", *setters, "    return obj"]
+    source = f"def make({', '.join(params)}):\n" + "\n".join(body) + "\n"
+    exec(source, namespace)  # how dataclasses builds __init__, too
+    make: Callable[..., T] = namespace["make"]
+    make.__qualname__ = f"{cls.__qualname__}.fast"
+    return make
+
+
+_new_prices = fast_constructor(Prices)

@@ -32,6 +32,7 @@ from playground.core.catalog_fields import (
     count,
     creator_of,
     epoch_date,
+    fast_constructor,
     id_of,
     integer,
     iso_date,
@@ -177,7 +178,7 @@ def _vercel_model(entry: dict[str, Any]) -> Model:
     modalities = get("modalities")
     if type(modalities) is not dict:
         modalities = _EMPTY
-    return Model(
+    return _new_model(
         id=model_id,
         name=text(get("name")),
         creator=text(get("owned_by")) or creator_of(model_id),
@@ -202,7 +203,7 @@ def _openrouter_model(entry: dict[str, Any]) -> Model:
     inputs = strings(architecture.get("input_modalities"))
     outputs = strings(architecture.get("output_modalities"))
     parameters = strings(entry.get("supported_parameters"))
-    return Model(
+    return _new_model(
         id=model_id,
         name=text(entry.get("name")),
         creator=creator_of(model_id),
@@ -229,7 +230,7 @@ def _plain_model(entry: dict[str, Any]) -> Model:
         or count(entry.get("context_length"))
         or count(entry.get("context_window"))
     )
-    return Model(
+    return _new_model(
         id=model_id,
         name=text(entry.get("name")),
         creator=text(entry.get("owned_by")) or creator_of(model_id),
@@ -301,7 +302,7 @@ def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
         if value is not None and (uptime := number(value)) is not None:
             break
     quantization = get("quantization")
-    return Endpoint(
+    return _new_endpoint(
         provider=slug,
         name=name if name != slug else "",
         context=count(get("context_length")),
@@ -323,3 +324,5 @@ def _endpoint(entry: dict[str, Any]) -> Endpoint | None:
 
 _EMPTY: dict[str, Any] = {}
 _NO_PRICES = Prices()
+_new_model = fast_constructor(Model)
+_new_endpoint = fast_constructor(Endpoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import catalog_payloads as payloads
 
-from playground.core.catalog_fields import clear_caches
+from playground.core.catalog import Endpoint, Model
+from playground.core.catalog_fields import clear_caches, fast_constructor
 from playground.core.catalog_wire import (
     CatalogShapeError,
     parse_endpoints,
@@ -318,3 +320,20 @@ def test_memoized_and_fresh_price_parsing_agree(pricing: dict[str, Any]) -> None
     first = parse_prices(pricing)
     clear_caches()
     assert parse_prices(pricing) == first
+
+
+def test_the_fast_constructors_build_the_same_frozen_objects() -> None:
+    new_endpoint = fast_constructor(Endpoint)
+    new_model = fast_constructor(Model)
+    new_prices = fast_constructor(Prices)
+    assert new_endpoint("azure") == Endpoint("azure")
+    assert new_endpoint("x", context=5, tags=("a",)) == Endpoint("x", context=5, tags=("a",))
+    assert new_endpoint("a").prices is not new_endpoint("b").prices  # default_factory per call
+    assert new_model("a/b", name="n", prices=None) == Model("a/b", name="n", prices=None)
+    assert new_prices(output=Decimal(1)) == Prices(output=Decimal(1))
+    endpoint = new_endpoint("azure")
+    assert type(endpoint) is Endpoint
+    with pytest.raises(FrozenInstanceError):
+        endpoint.provider = "openai"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        new_endpoint()  # the required field is still required
