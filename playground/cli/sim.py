@@ -31,7 +31,8 @@ FAULT_HELP = (
     "fault spec applied in turn to every chat request, e.g. '429 retry-after=2, then ok' or "
     "'500-mid after=20' (repeatable). Faults: NNN, NNN-mid, mid-error, event-error, cut, drop, "
     "stall, malformed, html-200, no-done, redirect, outage; modifiers: crlf, cr, bom, multiline, "
-    "u2028, comments, ping, gzip, usage-separate; options: after=N seconds=S retry-after=S "
+    "u2028, comments, ping, gzip, burst, fragment, usage-separate; "
+    "options: after=N seconds=S retry-after=S "
     "retry-after-ms=MS body=json|html|empty ttft=S rate=TOK/S tokens=N. A message line "
     "'/sim SPEC' or the header 'x-sim-fault: SPEC' applies one to a single request."
 )

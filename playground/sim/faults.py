@@ -38,8 +38,10 @@ Framing modifiers (combine freely): ``crlf``, ``cr`` (line endings), ``bom`` (a 
 mark first), ``multiline`` (each JSON split over two ``data:`` lines), ``u2028`` (U+2028 and
 U+0085 inside the content), ``comments`` (``: OPENROUTER PROCESSING`` keep-alive lines every
 ``every=N`` tokens and while waiting), ``ping`` (data-less ``event: ping`` and unknown fields),
-``gzip`` (the whole body compressed and sent in one burst), ``usage-separate`` (usage in its
-own chunk with empty ``choices``, as OpenAI sends it).
+``gzip`` (the whole body compressed and sent in one burst), ``burst`` (the same, uncompressed),
+``fragment`` (every event cut into several HTTP chunks, inside multi-byte characters and
+between CR and LF), ``usage-separate`` (usage in its own chunk with empty ``choices``, as
+OpenAI sends it).
 
 Pacing options, in any step: ``ttft=S`` and ``rate=TOK_PER_S`` replace the drawn figures
 (no jitter), ``tokens=N`` makes the answer exactly N content tokens long.
@@ -81,7 +83,19 @@ Route = Literal["chat", "models", "any"]
 """Which requests a queued fault applies to: chat completions, catalog routes, or any."""
 
 MODIFIERS = frozenset(
-    ("crlf", "cr", "bom", "multiline", "u2028", "comments", "ping", "gzip", "usage-separate")
+    (
+        "crlf",
+        "cr",
+        "bom",
+        "multiline",
+        "u2028",
+        "comments",
+        "ping",
+        "gzip",
+        "burst",
+        "fragment",
+        "usage-separate",
+    )
 )
 
 _ALIASES: dict[str, FaultKind] = {

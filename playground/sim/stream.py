@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,18 @@ COMMENT_INTERVAL_S = 0.5
 MAX_BATCH = 256
 """At most this many due tokens in one write."""
 BOM = "\ufeff".encode()
+
+
+def fragments(data: bytes) -> list[bytes]:
+    """`data` cut where a client's reassembly is tested hardest: inside every multi-byte
+    UTF-8 character, between CR and LF, and every seven bytes besides."""
+    cuts = {i for i in range(7, len(data), 7)}
+    for i in range(1, len(data)):
+        inside_char = 0x80 <= data[i] <= 0xBF and data[i - 1] >= 0x80
+        if inside_char or (data[i - 1 : i + 1] == b"\r\n"):
+            cuts.add(i)
+    edges = [0, *sorted(cuts), len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(edges) if b > a]
 
 
 class ClientGone(Exception):
@@ -95,6 +108,7 @@ class Responder:
             self.schedule.first_token_ns += stall_ns
         self._started_ms = wall_ms() - round((time.perf_counter_ns() - record.t_received_ns) / 1e6)
         self._bom = fault.has("bom")
+        self._fragment = fault.has("fragment")
 
     # -- waiting -------------------------------------------------------------------------
 
@@ -134,7 +148,11 @@ class Responder:
             first, kind = events[0]
             events = [(BOM + first, kind), *events[1:]]
             self._bom = False
-        self.writer.write(b"".join(http.chunk(data) for data, _ in events))
+        if self._fragment:
+            pieces = [piece for data, _ in events for piece in fragments(data)]
+        else:
+            pieces = [data for data, _ in events]
+        self.writer.write(b"".join(http.chunk(piece) for piece in pieces))
         t_ns = time.perf_counter_ns()
         record = self.record
         record.events.extend((t_ns, kind) for _, kind in events)
@@ -194,8 +212,8 @@ class Responder:
         """Write the event stream. Returns whether the connection can be kept alive."""
         fault, plan, record, enc = self.fault, self.plan, self.record, self.encoder
         deltas = self._deltas()
-        if fault.has("gzip"):
-            return await self._gzip_burst(deltas)
+        if fault.has("gzip") or fault.has("burst"):
+            return await self._burst(deltas, compress=fault.has("gzip"))
         comments = fault.has("comments")
         keepalive = enc.framing.comment if comments else None
         await self.wait_until(self.schedule.headers_ns)
@@ -300,15 +318,19 @@ class Responder:
         self.record.completed = True
         return self.keep_alive
 
-    async def _gzip_burst(self, deltas: list[Delta]) -> bool:
-        """The whole stream compressed and sent at once, when a buffering proxy would."""
+    async def _burst(self, deltas: list[Delta], *, compress: bool) -> bool:
+        """The whole stream sent at once, when a buffering proxy would: gzip-compressed, or
+        as is; either way with a ``Content-Length``, once generation is over."""
         enc, plan, record = self.encoder, self.plan, self.record
         events = [enc.role()] + [self._delta_event(d)[0] for d in deltas]
         last = self.schedule.token_ns(max(0, len(deltas) - 1))
         await self.wait_until(last)
         events += [enc.final(self._times_ms(), with_usage=plan.body.include_usage), enc.done()]
-        body = gzip.compress((BOM if self._bom else b"") + b"".join(events))
-        headers = [("content-encoding", "gzip"), ("cache-control", "no-cache")]
+        body = (BOM if self._bom else b"") + b"".join(events)
+        headers = [("cache-control", "no-cache")]
+        if compress:
+            body = gzip.compress(body)
+            headers.insert(0, ("content-encoding", "gzip"))
         self.writer.write(
             http.response(200, body, "text/event-stream", keep_alive=self.keep_alive, extra=headers)
         )
@@ -316,7 +338,7 @@ class Responder:
         record.t_headers_ns = t_ns
         record.status = 200
         record.mark_token(t_ns, len(deltas))
-        record.events.append((t_ns, "gzip"))
+        record.events.append((t_ns, "burst"))
         record.content = "".join(d.text for d in deltas if d.kind == "content")
         await self._drain()
         record.finish_reason = plan.finish_reason

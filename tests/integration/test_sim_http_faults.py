@@ -432,3 +432,25 @@ async def test_non_streaming_faults(client: httpx.AsyncClient, gw: SimulatedGate
         await client.post("/chat/completions", json=body, headers={"x-sim-fault": "cut"})
     failed = await client.post("/chat/completions", json=body, headers={"x-sim-fault": "502-mid"})
     assert failed.status_code == 502
+
+
+async def test_burst_is_a_buffered_stream_without_compression(client: httpx.AsyncClient) -> None:
+    result = await stream_chat(client, BODY, headers={"x-sim-fault": "burst"})
+    assert "content-encoding" not in result.headers
+    assert int(result.headers["content-length"]) == len(result.raw)
+    assert result.events[-1].data == "[DONE]"
+
+
+async def test_fragment_splits_events_inside_characters_and_line_ends(
+    gw: SimulatedGateway, client: httpx.AsyncClient
+) -> None:
+    chunks, terminated = sse_body(await raw_stream(gw, "fragment crlf"))
+    assert terminated
+    assert all(len(c) <= 7 for c in chunks)
+    assert any(c.endswith(b"\r") for c in chunks)  # CR and LF in different chunks
+    with pytest.raises(UnicodeDecodeError):
+        for c in chunks:
+            c.decode("utf-8")  # some chunk ends inside a multi-byte character
+    plain = await stream_chat(client, BODY)
+    split = await stream_chat(client, BODY, headers={"x-sim-fault": "fragment"})
+    assert split.content == plain.content and "≈" in split.content
