@@ -299,11 +299,15 @@ class Completion:
     """A whole, non-streamed answer (used for a cheap key-test call)."""
 
     text: str
+    """The answer (raw gateway text: `safe_text` it before display)."""
     reasoning: str
+    """The reasoning, when the model sent it."""
     tool_calls: tuple[ToolCall, ...]
     finish_reason: str | None
     usage: Usage | None
+    """Token counts and cost, when the gateway reported them."""
     routed: Routed | None
+    """Who served the request (Vercel routing, or OpenRouter's ``provider``)."""
     generation_id: str | None
     model: str | None
     """The model that answered, as the gateway reports it."""
