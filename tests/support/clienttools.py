@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from playground.core.events import Failed, Finished, StreamEvent, TextDelta
@@ -75,8 +75,3 @@ def last(events: Sequence[StreamEvent]) -> Finished | Failed:
 
 def names(events: Sequence[StreamEvent]) -> list[str]:
     return [type(e).__name__ for e in events]
-
-
-async def aiter(items: Sequence[bytes]) -> AsyncIterator[bytes]:
-    for item in items:
-        yield item
