@@ -78,6 +78,13 @@ async def _settle(view: AnswerView) -> None:
     assert view.is_finished
 
 
+def _same(lines: list[Line]) -> list[list[tuple[str, object]]]:
+    """Lines as (text, style) runs: packing merges neighbours of one style."""
+    return [
+        [(s.text, s.style) for s in Segment.simplify(s for s in line if s.text)] for line in lines
+    ]
+
+
 def _text(line: Line) -> str:
     return "".join(segment.text for segment in line)
 
@@ -107,8 +114,15 @@ async def test_streamed_answer_ends_exactly_as_the_whole_text_renders(chunk: int
         view.finish()
         await _settle(view)
         width = view.scrollable_content_region.width
-        assert view.rendered_lines() == render_whole(DOCUMENT, width, view.markdown_theme)
+        expected = render_whole(DOCUMENT, width, view.markdown_theme)
+        assert _same(view.rendered_lines()) == _same(expected)
         assert view.text == DOCUMENT
+        with pytest.raises(RuntimeError):
+            view.append("more")
+        view.clear()
+        view.append("# Next answer")
+        await pilot.pause(0.1)
+        assert _screen_lines(view)[0].startswith("Next answer")
 
 
 async def test_appends_are_painted_in_batches_not_per_token() -> None:
@@ -272,7 +286,8 @@ async def test_resize_and_code_theme_rerender() -> None:
         await pilot.pause(0.2)
         width = view.scrollable_content_region.width
         assert width < 60
-        assert view.rendered_lines() == render_whole(DOCUMENT, width, view.markdown_theme)
+        expected = render_whole(DOCUMENT, width, view.markdown_theme)
+        assert _same(view.rendered_lines()) == _same(expected)
 
         def code_colours() -> set[object]:
             return {

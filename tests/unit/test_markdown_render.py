@@ -3,6 +3,7 @@ data, and a streamed text ending in exactly the lines of rendering it whole."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 
@@ -13,6 +14,7 @@ from rich.segment import Segment
 from playground.ui.markdown.blocks import split_blocks
 from playground.ui.markdown.document import MarkdownDocument
 from playground.ui.markdown.inline import LINK_META, LINK_TEXT_META, safe_url
+from playground.ui.markdown.packed import StyleTable
 from playground.ui.markdown.render import Line, render_block, render_whole
 from playground.ui.markdown.theme import default_theme
 
@@ -162,6 +164,29 @@ def test_streamed_document_ends_exactly_as_rendered_whole(
     )
 
 
+def test_a_fence_whose_language_arrives_in_the_next_chunk_is_labelled_and_highlighted() -> None:
+    """Regression (found by the property above): the fence state made while the opening line
+    was "```" must not be reused once the line turns out to say "```python"."""
+    text = "```python\nx = 1\n```\n"
+    assert _streamed_lines(["```", text[3:]], 40, None) == render_whole(text, 40, THEME)
+
+
+def test_mid_stream_open_blocks_render_as_what_they_will_be() -> None:
+    def mid_stream(text: str) -> list[str]:
+        document: MarkdownDocument[Line] = MarkdownDocument(lambda segments, _: segments)
+        document.feed(text)
+        document.layout(40, THEME, deadline=float("inf"), force=True)
+        lines = (document.line(y) for y in range(document.line_count))
+        return ["".join(s.text for s in line).rstrip() for line in lines if line is not None]
+
+    code = mid_stream("```python\ndef f():\n    retu")
+    assert code == [" python", " def f():", "     retu"]
+    table = mid_stream("| a | b |\n|---|---|\n| 1 | 2")
+    assert table[0].startswith("╭") and table[3].startswith("│ 1 ") and table[-1].startswith("╰")
+    assert mid_stream("- one\n- tw") == ["• one", "• tw"]
+    assert mid_stream("Hello **wor") == ["Hello **wor"]
+
+
 def test_open_fence_is_highlighted_line_by_line_not_again_per_paint() -> None:
     document: MarkdownDocument[Line] = MarkdownDocument(lambda segments, _: segments)
     document.feed("```python\n")
@@ -186,3 +211,15 @@ def test_open_fence_is_highlighted_line_by_line_not_again_per_paint() -> None:
 def test_render_block_margin_and_rule() -> None:
     blocks = split_blocks("para\n\n---\n")
     assert _plain(render_block(blocks[1], 20, THEME)) == [" " * 20, "─" * 20]
+
+
+def test_packed_lines_round_trip_and_are_not_tracked_by_the_collector() -> None:
+    table = StyleTable()
+    lines = render_whole(CORPUS[0] + CORPUS[3], 50, THEME)
+    packed = [table.pack(line, 50) for line in lines]
+    for line, back in zip(lines, map(table.unpack, packed), strict=True):
+        assert "".join(s.text for s in back) == "".join(s.text for s in line)
+        assert [s.style for s in back for _ in s.text] == [s.style for s in line for _ in s.text]
+    gc.collect()
+    gc.collect()  # the inner tuple is untracked by the first pass, the line by the second
+    assert not any(gc.is_tracked(line) for line in packed)

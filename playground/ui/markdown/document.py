@@ -219,6 +219,8 @@ class MarkdownDocument(Generic[L]):
         entry = self._entries[index]
         block = entry.block
         fence = self._fences.pop(block.index, None) if block.kind == "fence" else None
+        if fence is not None and fence.language != fence_language(block):
+            fence = None  # made while the opening line was still being typed
         width, theme = key
         old = len(entry.lines)
         entry.lines = [

@@ -9,9 +9,10 @@ reasoning part, the answer's Markdown, and tool-call cards. It is fast because i
   the open tail is re-rendered, and an open code fence is highlighted line by line
   (`playground.ui.markdown`). Each paint's work is bounded by a deadline; a burst is spread
   over frames.
-- `render_line` turns only the visible lines into `Strip`s (kept in a small LRU cache: a
-  `Strip` carries seven caches of its own, too many objects to keep one per line of a long
-  answer), so a 100,000-token answer scrolls like a short one. The view follows the bottom
+- Cached lines are packed into tuples of strings and integers (`StyleTable`), which the
+  garbage collector stops scanning, and `render_line` turns only the visible ones into
+  `Strip`s (in a small LRU cache), so a 100,000-token answer scrolls like a short one and does
+  not lengthen the collector's pauses. The view follows the bottom
   while streaming until the user scrolls up, and again once they scroll back down (Textual's
   `anchor`).
 
@@ -34,11 +35,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from playground.ui.markdown.cards import TOGGLE_META, reasoning_header, tool_card
 from playground.ui.markdown.document import MarkdownDocument
 from playground.ui.markdown.inline import LINK_META, LINK_TEXT_META, safe_url
+from playground.ui.markdown.packed import PackedLine, StyleTable
 from playground.ui.markdown.render import (
     MIN_WIDTH,
     Line,
@@ -62,10 +63,6 @@ _COMPONENTS = (
     "quote", "quote-bar", "bullet", "rule", "table-header", "table-border", "code-block",
     "code-label", "reasoning-header", "tool-border", "tool-name",
 )  # fmt: skip
-
-
-def _keep(segments: Line, width: int) -> Line:
-    return segments
 
 
 class AnswerView(ScrollView, can_focus=True):
@@ -158,20 +155,21 @@ class AnswerView(ScrollView, can_focus=True):
             disabled: Whether the widget is disabled.
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._answer: MarkdownDocument[Line] = MarkdownDocument(_keep)
-        self._reasoning: MarkdownDocument[Line] = MarkdownDocument(_keep)
-        self._strips: LRUCache[int, tuple[Line, Strip]] = LRUCache(256)
+        self._styles = StyleTable()
+        self._answer: MarkdownDocument[PackedLine] = MarkdownDocument(self._styles.pack)
+        self._reasoning: MarkdownDocument[PackedLine] = MarkdownDocument(self._styles.pack)
+        self._strips: LRUCache[int, tuple[PackedLine, Strip]] = LRUCache(256)
+        self._header: tuple[tuple[bool, int, int, Style], PackedLine] | None = None
         self._pending: list[str] = []
         self._pending_reasoning: list[str] = []
         self._finish_requested = False
         self._reasoning_collapsed: bool | None = None
         self._tools: dict[int, tuple[str, str]] = {}
-        self._tool_lines: list[Line] = []
+        self._tool_lines: list[PackedLine] = []
         self._tools_dirty = False
         self._sections: list[tuple[int, int, str]] = []
         self._theme: MarkdownTheme | None = None
         self._dim_theme: MarkdownTheme | None = None
-        self._timer: Timer | None = None
         self._flush_scheduled = False
         self._last_flush = 0.0
         self.paint_count = 0
@@ -182,13 +180,23 @@ class AnswerView(ScrollView, can_focus=True):
     # ---- public API: text in
 
     def append(self, text: str) -> None:
-        """Append answer text. Cheap: it is buffered and painted in batches."""
+        """Append answer text. Cheap: it is buffered and painted in batches.
+
+        Raises:
+            RuntimeError: After `finish` (call `clear` to start a new answer).
+        """
+        self._check_open()
         if text:
             self._pending.append(text)
             self._schedule()
 
     def append_reasoning(self, text: str) -> None:
-        """Append reasoning text, shown dimmed above the answer."""
+        """Append reasoning text, shown dimmed above the answer.
+
+        Raises:
+            RuntimeError: After `finish`.
+        """
+        self._check_open()
         if text:
             self._pending_reasoning.append(text)
             self._schedule()
@@ -199,6 +207,10 @@ class AnswerView(ScrollView, can_focus=True):
             self._tools[index] = (name, arguments_so_far)
             self._tools_dirty = True
             self._schedule()
+
+    def _check_open(self) -> None:
+        if self._finish_requested:
+            raise RuntimeError("the answer is finished; clear() it to start another")
 
     def finish(self) -> None:
         """The stream ended: flush everything and render the final text faithfully."""
@@ -237,7 +249,7 @@ class AnswerView(ScrollView, can_focus=True):
     def rendered_lines(self) -> list[Line]:
         """The answer's lines as currently rendered (segments, one list per line)."""
         lines = (self._answer.line(y) for y in range(self._answer.line_count))
-        return [line for line in lines if line is not None]
+        return [self._styles.unpack(line) for line in lines if line is not None]
 
     @property
     def markdown_theme(self) -> MarkdownTheme:
@@ -262,8 +274,8 @@ class AnswerView(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Forget the answer, reasoning and tool calls."""
-        self._answer = MarkdownDocument(_keep)
-        self._reasoning = MarkdownDocument(_keep)
+        self._answer = MarkdownDocument(self._styles.pack)
+        self._reasoning = MarkdownDocument(self._styles.pack)
         self._pending.clear()
         self._pending_reasoning.clear()
         self._tools.clear()
@@ -282,7 +294,7 @@ class AnswerView(ScrollView, can_focus=True):
         if delay <= 0:
             self.call_later(self._flush)
         else:
-            self._timer = self.set_timer(delay, self._flush)
+            self.set_timer(delay, self._flush)
 
     def _ingest(self) -> None:
         if self._pending:
@@ -297,7 +309,6 @@ class AnswerView(ScrollView, can_focus=True):
 
     def _flush(self) -> None:
         self._flush_scheduled = False
-        self._timer = None
         started = time.perf_counter()
         self._last_flush = started
         width = self.scrollable_content_region.width
@@ -362,14 +373,15 @@ class AnswerView(ScrollView, can_focus=True):
         self._tools_dirty = False
         border = self.get_component_rich_style("answer-view--tool-border", partial=True)
         title = self.get_component_rich_style("answer-view--tool-name", partial=True)
-        lines: list[Line] = []
+        lines: list[PackedLine] = []
         card_width = max(width, MIN_WIDTH)
+        pack = self._styles.pack
         for index in sorted(self._tools):
             name, arguments = self._tools[index]
-            if lines or self._answer.line_count:
-                lines.append(blank(card_width, theme.base))
+            if lines:
+                lines.append(pack(blank(card_width, theme.base), card_width))
             for line in tool_card(name, arguments, card_width, theme, border, title):
-                lines.append(line)
+                lines.append(pack(line, card_width))
         self._tool_lines = lines
 
     def _answer_start(self) -> int:
@@ -394,6 +406,9 @@ class AnswerView(ScrollView, can_focus=True):
         sections.append((y, self._answer.line_count, "answer"))
         y += self._answer.line_count
         if self._tool_lines:
+            if y:
+                sections.append((y, 1, "gap"))
+                y += 1
             sections.append((y, len(self._tool_lines), "tools"))
             y += len(self._tool_lines)
         self._sections = sections
@@ -409,13 +424,13 @@ class AnswerView(ScrollView, can_focus=True):
         if hit is not None and hit[0] is line:  # the cache holds `line`, so its id is unique
             strip = hit[1]
         else:
-            strip = Strip(line)
+            strip = Strip(self._styles.unpack(line), line[0])
             self._strips[id(line)] = (line, strip)
         if strip.cell_length != width:
             strip = strip.crop_extend(0, width, self.rich_style)
         return strip
 
-    def _line_at(self, y: int) -> Line | None:
+    def _line_at(self, y: int) -> PackedLine | None:
         for start, height, name in self._sections:
             if start <= y < start + height:
                 offset = y - start
@@ -429,11 +444,17 @@ class AnswerView(ScrollView, can_focus=True):
                     style = self.rich_style + self.get_component_rich_style(
                         "answer-view--reasoning-header", partial=True
                     )
-                    count = self._reasoning.line_count
-                    width = self.scrollable_content_region.width
-                    return reasoning_header(self.reasoning_collapsed, count, width, style)
+                    return self._reasoning_header(style)
                 return None
         return None
+
+    def _reasoning_header(self, style: Style) -> PackedLine:
+        width = max(self.scrollable_content_region.width, MIN_WIDTH)
+        key = (self.reasoning_collapsed, self._reasoning.line_count, width, style)
+        if self._header is None or self._header[0] != key:
+            segments = reasoning_header(key[0], key[1], width, style)
+            self._header = (key, self._styles.pack(segments, width))
+        return self._header[1]
 
     # ---- events
 
