@@ -78,6 +78,21 @@ class RequestRecord:
         return (len(times) - 1) * 1e9 / (times[-1] - times[0])
 
     @property
+    def fitted_tokens_per_s(self) -> float | None:
+        """The decode rate as the least-squares slope of all token write times: what the
+        schedule achieved, barely moved by one late wake-up at either end (unlike
+        `measured_tokens_per_s`, which is what a client computes from the same tokens)."""
+        times = self.token_times_ns
+        n = len(times)
+        if n < 2:
+            return None
+        mean_k = (n - 1) / 2
+        mean_t = sum(times) / n
+        spread = sum((k - mean_k) ** 2 for k in range(n))
+        slope = sum((k - mean_k) * (t - mean_t) for k, t in enumerate(times)) / spread
+        return 1e9 / slope if slope > 0 else None
+
+    @property
     def measured_ttft_s(self) -> float | None:
         """Seconds from `t_received_ns` to the first token's write."""
         if self.t_first_token_ns is None:

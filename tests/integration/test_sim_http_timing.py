@@ -2,8 +2,10 @@
 simulated gateway planned and recorded.
 
 Tolerances are chosen to hold on a loaded two-core machine: the server paces by absolute
-schedule, so a late wake-up shifts one token, never the rate, and spans are long enough (half
-a second or more) that a few milliseconds of lateness stay well under the 2 % bound.
+schedule, so a late wake-up shifts one token, never the rate. The client's figures are
+compared with what was actually sent (both see the same late token, if any), and what was
+sent with the plan through a least-squares fit over every token, which one late token at an
+end barely moves.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ async def test_client_ttft_is_within_5_ms_of_the_first_token_sent(
     assert 0 <= client_ttft - server_ttft < 0.005
     # The server kept to its plan (a wake-up can only be late, and not by much).
     assert record.ttft_s == pytest.approx(0.2)
-    assert 0 <= server_ttft - 0.2 < 0.03
+    assert 0 <= server_ttft - 0.2 < 0.05
 
 
 async def test_decode_rate_is_within_2_percent_of_what_was_sent(
@@ -70,9 +72,10 @@ async def test_decode_rate_is_within_2_percent_of_what_was_sent(
     record = gw.records[-1]
     sent = record.measured_tokens_per_s
     assert sent is not None
-    assert sent == pytest.approx(400, rel=0.02)
-    seen = rate(result.delta_times())
-    assert seen == pytest.approx(sent, rel=0.02)
+    # The client's figure against what was sent (both see the same late token, if any)...
+    assert rate(result.delta_times()) == pytest.approx(sent, rel=0.02)
+    # ...and what was sent against the plan (a fit over all tokens, robust to one late one).
+    assert record.fitted_tokens_per_s == pytest.approx(400, rel=0.02)
     assert record.tokens_sent == 300
 
 
@@ -87,8 +90,8 @@ async def test_a_provider_profile_paced_under_a_time_scale() -> None:
     assert record.tokens_per_s is not None
     assert record.tokens_per_s == pytest.approx(92, rel=0.15)
     assert record.effective_tokens_per_s == pytest.approx(record.tokens_per_s * 10)
-    assert record.measured_tokens_per_s == pytest.approx(record.effective_tokens_per_s, rel=0.02)
-    assert rate(result.delta_times()) == pytest.approx(record.effective_tokens_per_s, rel=0.02)
+    assert record.fitted_tokens_per_s == pytest.approx(record.effective_tokens_per_s, rel=0.02)
+    assert rate(result.delta_times()) == pytest.approx(record.measured_tokens_per_s, rel=0.02)
     assert record.ttft_s is not None and record.provider_ttft_s is not None
     assert record.ttft_s == pytest.approx(record.provider_ttft_s * 0.1)
 

@@ -124,3 +124,14 @@ def test_hidden_reasoning_is_thinking_time_before_the_first_token() -> None:
     assert plan.reasoning_tokens > 100  # ...but generated and billed
     thinking = plan.reasoning_tokens / plan.draw.tokens_per_s
     assert plan.ttft_s == pytest.approx(plan.draw.ttft_s + thinking)
+
+
+def test_the_fitted_rate_shrugs_off_one_late_token() -> None:
+    from playground.sim.records import RequestRecord
+
+    record = RequestRecord(0, "POST", "/v1/chat/completions", 0, authorization=False)
+    interval = 2_500_000  # 400 tok/s
+    record.token_times_ns = [k * interval for k in range(300)]
+    record.token_times_ns[0] += 20_000_000  # the first wake-up was 20 ms late
+    assert record.measured_tokens_per_s == pytest.approx(400 * 1.027, rel=0.005)
+    assert record.fitted_tokens_per_s == pytest.approx(400, rel=0.002)
