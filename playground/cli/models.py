@@ -44,6 +44,10 @@ from playground.store.paths import Paths
 if TYPE_CHECKING:
     from playground.store.key_source import KeyArgs
 
+PROGRESS_NOTE_AT = 40
+"""Say so on stderr when this many models' providers must be fetched (a first listing of a
+real gateway asks for a few hundred, six at a time)."""
+
 FETCH_TIMEOUT_S = 15.0
 """Per request; the catalog is not worth a longer wait (the cache or the snapshot is there)."""
 
@@ -93,8 +97,12 @@ async def _main(args: argparse.Namespace) -> int:
             return await _show_model(service, load, args.model, as_json=args.json)
         catalog = load.catalog
         model_type = None if args.type == "all" else args.type
-        candidates = catalog.select(query=args.search, type=model_type)
-        errors = await service.fetch_endpoints(m.id for m in candidates)
+        candidates = [m.id for m in catalog.select(query=args.search, type=model_type)]
+        missing = len(service.endpoints_to_fetch(candidates))
+        if missing >= PROGRESS_NOTE_AT:
+            host = safe_line(load.host, 80)
+            print(f"Fetching the providers of {missing} models from {host}…", file=sys.stderr)
+        errors = await service.fetch_endpoints(candidates)
         _report_endpoint_errors(errors)
         catalog = service.current.catalog if service.current else catalog
         models = catalog.select(

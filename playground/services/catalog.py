@@ -296,13 +296,22 @@ class CatalogService:
             raise current.error  # offline on the snapshot: nothing known, nothing fetched
         return ()
 
+    def endpoints_to_fetch(self, model_ids: Iterable[str]) -> list[str]:
+        """Which of `model_ids` have endpoints unknown or stale (what `fetch_endpoints` would
+        ask the gateway for), so a caller can say "fetching the providers of 250 models"."""
+        current = self._current
+        if current is None:
+            return list(dict.fromkeys(model_ids))
+        now = self.cache.clock()
+        return [i for i in dict.fromkeys(model_ids) if self._endpoints_stale(current, i, now)]
+
     async def fetch_endpoints(self, model_ids: Iterable[str]) -> dict[str, GatewayError]:
         """Make sure the endpoints of `model_ids` are known and fresh, fetching those that are
         not (a bounded number at once); one disk write for the lot. Returns the failures;
         `current` holds the result."""
-        current = self._current or await self.load()
-        now = self.cache.clock()
-        wanted = [i for i in dict.fromkeys(model_ids) if self._endpoints_stale(current, i, now)]
+        if self._current is None:
+            await self.load()
+        wanted = self.endpoints_to_fetch(model_ids)
         if not wanted:
             return {}
         try:

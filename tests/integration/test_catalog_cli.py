@@ -279,3 +279,13 @@ def test_sorting_by_a_published_figure_shows_it(gateway: RunningCatalogServer) -
     assert lines[0].split()[0] == "openai/gpt-4.1-mini"
     assert lines[0].split()[-2:] == ["0.60", "s"]
     assert all(line.split()[-1] == "?" for line in lines[1:])
+
+
+def test_a_long_first_listing_says_it_is_fetching_providers() -> None:
+    models = {"data": [{"id": f"c/m{i}", "context_window": 1000, "pricing": {}} for i in range(45)]}
+    with catalog_server(CatalogServerState(models=models)) as server:
+        first = playground("models", "--gateway", server.url)
+        second = playground("models", "--gateway", server.url)
+    assert "Fetching the providers of 45 models from 127.0.0.1:" in first.stderr
+    assert "Fetching" not in second.stderr  # all known now (none listed: 404s)
+    assert len(server.state.requests) == 1 + 45

@@ -193,7 +193,9 @@ async def test_endpoints_are_fetched_once_and_written_through(
 ) -> None:
     svc = service(http, tmp_path, clock)
     await svc.load()
+    assert svc.endpoints_to_fetch(["google/gemini-3-pro", "nobody/none"]) == ["google/gemini-3-pro"]
     endpoints = await svc.endpoints("google/gemini-3-pro")
+    assert svc.endpoints_to_fetch(["google/gemini-3-pro"]) == []
     assert [e.provider for e in endpoints] == ["google", "vertex"]
     assert await svc.endpoints("google/gemini-3-pro") == endpoints
     assert gateway.requests.count("/v1/models/google/gemini-3-pro/endpoints") == 1
