@@ -47,10 +47,27 @@ def add_gateway_arguments(parser: argparse.ArgumentParser) -> None:
         help="base URL of an OpenAI-compatible gateway, e.g. http://localhost:11434/v1",
     )
     group.add_argument(
+        "--kind",
+        choices=("vercel", "openrouter", "openai"),
+        help="the dialect of --gateway when its host does not tell (e.g. vercel for a "
+        "`playground sim` on localhost)",
+    )
+    group.add_argument(
         "--api-key-file", metavar="PATH", help="read the API key from this file (first line)"
     )
     group.add_argument(
         "--api-key-stdin", action="store_true", help="read the API key from standard input"
+    )
+    group.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="the API key itself (visible in `ps` and shell history: prefer the options above)",
+    )
+    group.add_argument(
+        "--allow-insecure-http",
+        dest="allow_insecure",
+        action="store_true",
+        help="allow sending the key over plain http to a host that is not this machine",
     )
     group.add_argument(
         "--simulated",

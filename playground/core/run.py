@@ -113,8 +113,6 @@ class Figures:
     retries: int = 0
     waited_s: float = 0.0
     """Time spent on failed attempts and backoff before the last attempt."""
-    first_token_ns: int | None = None
-    """The raw perf_counter_ns of the first delta (for plots; not shown)."""
 
     @property
     def cost_difference(self) -> Decimal | None:
@@ -410,7 +408,7 @@ class RunBuilder:
         ):
             decode = (output - 1) / ((last - first) / NS)
         total = since_start(end)
-        e2e = output / total if output is not None and total and self._end_ns else None
+        e2e = output / total if output and total and self._end_ns else None
 
         prompt = usage.prompt_tokens if usage else None
         if prompt is None and estimated:
@@ -477,7 +475,6 @@ class RunBuilder:
             stalls=Stalls(self._stall_count, self._longest_gap_ns / NS),
             retries=self._retries,
             waited_s=waited,
-            first_token_ns=first,
         )
 
     @property

@@ -4,4 +4,288 @@ neither talks to `gateway` or `store` directly.
 
 A package rather than DESIGN.md's single ``services.py``: each concern (profiles and keys, the
 simulated gateway, the catalog, runs, sessions) is a module here, and `Services` composes them.
+
+Start-up order matters for the figures a user sees first: the simulated gateway (a child
+process) is launched before the HTTP client is built, so the two overlap, and the client's
+connection is warmed (``GET /models``) before the first prompt is sent.
 """
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from playground.core.catalog import Catalog
+from playground.core.events import StreamEvent
+from playground.core.pricing import Prices
+from playground.core.profile import SIMULATED, Profile, ProfileKind
+from playground.core.request import ChatRequest
+from playground.core.run import RunBuilder
+from playground.core.secret import Secret
+from playground.services.profiles import ProfileChoice, choose_profile
+from playground.services.runs import LiveRun, RunObserver, new_run_id
+from playground.services.simulated import SimulatedGatewayProcess, SimulatorSettings
+from playground.store.config import ConfigStore
+from playground.store.config_model import Config, LoadedConfig
+from playground.store.key_source import KeyArgs, ResolvedKey, missing_key_message
+from playground.store.paths import Paths
+
+if TYPE_CHECKING:
+    import httpx
+
+    from playground.gateway.client import GatewayClient
+    from playground.services.catalog import CatalogService
+
+
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """What the command line (or the app's start-up) asks for."""
+
+    profile: str | None = None
+    """``--profile NAME``."""
+    gateway: str | None = None
+    """``--gateway URL``: an ad-hoc profile for any OpenAI-compatible base URL."""
+    kind: ProfileKind | None = None
+    """``--kind``: the dialect of ``--gateway`` when its host does not say."""
+    key_args: KeyArgs = field(default_factory=KeyArgs)
+    """``--api-key-file``, ``--api-key-stdin``, ``--api-key``."""
+    simulated: bool = False
+    """``--simulated``: use the built-in gateway even when a key is configured."""
+    simulator: SimulatorSettings = field(default_factory=SimulatorSettings)
+    simulator_url: str | None = None
+    """Use an already running simulated gateway (tests, screenshots) instead of a child."""
+    allow_insecure: bool = False
+    """Send the key over plain http to another host (asked for explicitly)."""
+    use_keyring: bool = True
+    """Look in the OS keyring (off for ``--no-keyring`` and where it could hang)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBadge:
+    """What the header shows about the gateway and its key: never the key itself."""
+
+    profile: str
+    host: str
+    source: str
+    """``env AI_GATEWAY_API_KEY (…9f2c)``, ``Simulated gateway``, ``no key``."""
+    simulated: bool
+    missing: bool
+    """The gateway needs a key and has none: the app offers the key screen."""
+
+
+class Services:
+    """The services of one gateway profile: its client, catalog and runs.
+
+    Build with `Services.start`; close with `aclose()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        paths: Paths,
+        config: LoadedConfig,
+        profile: Profile,
+        key: ResolvedKey | None,
+        client: GatewayClient,
+        simulator: SimulatedGatewayProcess | None = None,
+        notices: tuple[str, ...] = (),
+        clock: Callable[[], int] = time.perf_counter_ns,
+    ) -> None:
+        self.paths = paths
+        self.loaded_config = config
+        self.profile = profile
+        self.key = key
+        self.client = client
+        self._simulator = simulator
+        self.notices = notices
+        """One-line messages for the user about how the services started."""
+        self.clock = clock
+        self._catalog: CatalogService | None = None
+
+    # -- start and stop ----------------------------------------------------------------------
+
+    @classmethod
+    async def start(
+        cls,
+        options: StartOptions = StartOptions(),
+        *,
+        paths: Paths | None = None,
+        environ: Mapping[str, str] | None = None,
+        stdin: TextIO | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Services:
+        """Resolve the profile and its key, start the simulated gateway if that is what to use,
+        and build the client.
+
+        Raises:
+            ProfileError: the profile named does not exist, or ``--gateway`` is not a URL.
+            KeySourceError: an explicit key source (file, stdin) could not be read.
+            SimulatorError: the simulated gateway did not start.
+        """
+        paths = paths or Paths.default()
+        loaded = ConfigStore(paths).load()
+        notices: list[str] = []
+        if loaded.error:
+            notices.append(loaded.error)
+        choice: ProfileChoice = await choose_profile(
+            options, loaded.config, paths=paths, environ=environ, stdin=stdin
+        )
+        notices.extend(choice.notices)
+        simulator: SimulatedGatewayProcess | None = None
+        profile = choice.profile
+        if choice.simulated:
+            if options.simulator_url:
+                profile = simulated_profile(options.simulator_url)
+            else:
+                simulator = await SimulatedGatewayProcess.start(options.simulator)
+                profile = simulated_profile(simulator.url)
+        from playground.gateway.client import GatewayClient
+
+        secret: Secret | None = choice.key.secret if choice.key else None
+        client = GatewayClient(
+            profile,
+            api_key=secret,
+            transport=transport,
+            allow_insecure=options.allow_insecure,
+        )
+        return cls(
+            paths=paths,
+            config=loaded,
+            profile=profile,
+            key=choice.key,
+            client=client,
+            simulator=simulator,
+            notices=tuple(notices),
+        )
+
+    async def aclose(self) -> None:
+        if self._catalog is not None:
+            await self._catalog.aclose()
+        await self.client.aclose()
+        if self._simulator is not None:
+            await self._simulator.aclose()
+            self._simulator = None
+
+    async def __aenter__(self) -> Services:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- what the UI shows -------------------------------------------------------------------
+
+    @property
+    def config(self) -> Config:
+        return self.loaded_config.config
+
+    @property
+    def simulated(self) -> bool:
+        return self.profile.is_simulated
+
+    @property
+    def badge(self) -> KeyBadge:
+        profile = self.profile
+        if profile.is_simulated:
+            source = "Simulated gateway"
+        elif self.key is not None and self.key.found:
+            source = self.key.display
+        elif profile.is_loopback and not profile.key_env:
+            source = "no key needed"
+        else:
+            source = "no key"
+        return KeyBadge(
+            profile=profile.name,
+            host=profile.display_host,
+            source=source,
+            simulated=profile.is_simulated,
+            missing=self.needs_key,
+        )
+
+    @property
+    def needs_key(self) -> bool:
+        """The gateway needs a key and none was found."""
+        if self.profile.is_simulated or self.profile.is_loopback:
+            return False
+        return self.key is None or not self.key.found
+
+    @property
+    def missing_key_message(self) -> str:
+        return missing_key_message(self.profile)
+
+    # -- the catalog --------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> CatalogService:
+        """The catalog of this gateway (cache first, then the network, then the snapshot)."""
+        if self._catalog is None:
+            from playground.services.catalog import catalog_service_for
+
+            headers = self.client.headers() if not self.needs_key else None
+            self._catalog = catalog_service_for(self.profile, self.client.http, headers, self.paths)
+        return self._catalog
+
+    def prices_for(self, model_id: str) -> Callable[[str | None], Prices | None]:
+        """A price lookup for runs of `model_id`: the serving provider's prices when the
+        catalog has its endpoints, else the model's listed prices."""
+
+        def lookup(provider: str | None) -> Prices | None:
+            current = self._catalog.current if self._catalog is not None else None
+            catalog: Catalog | None = current.catalog if current is not None else None
+            if catalog is None:
+                return None
+            return catalog.prices_for(model_id, provider)
+
+        return lookup
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        """The raw event stream of one request."""
+        return self.client.stream(request)
+
+    def new_run(
+        self,
+        request: ChatRequest,
+        *,
+        lane: str = "",
+        group: str = "",
+        repeat_index: int | None = None,
+        warmup: bool = False,
+        observer: RunObserver | None = None,
+    ) -> LiveRun:
+        """A run ready to `execute()`: its figures priced by the catalog, its stalls measured
+        with the configured threshold."""
+        builder = RunBuilder(
+            request,
+            run_id=new_run_id(),
+            started_at=time.time(),
+            price_lookup=self.prices_for(request.model),
+            stall_s=self.config.stall_threshold_s,
+            profile=self.profile.name,
+            lane=lane,
+            group=group,
+            repeat_index=repeat_index,
+            warmup=warmup,
+        )
+        return LiveRun(self.client, builder, clock=self.clock, observer=observer)
+
+    async def warm(self) -> None:
+        """Open the connection before the first prompt (the client ignores errors here)."""
+        await self.client.warm()
+
+
+def simulated_profile(url: str) -> Profile:
+    """The profile of the built-in simulated gateway at `url` (it speaks Vercel's dialect)."""
+    return Profile(SIMULATED, "vercel", url.rstrip("/"), ())
+
+
+__all__ = [
+    "KeyBadge",
+    "LiveRun",
+    "Services",
+    "SimulatorSettings",
+    "StartOptions",
+    "simulated_profile",
+]

@@ -43,7 +43,9 @@ class SimulatedGatewayProcess:
         """Base URL, ending in ``/v1``."""
 
     @classmethod
-    async def start(cls, settings: SimulatorSettings = SimulatorSettings()) -> SimulatedGatewayProcess:
+    async def start(
+        cls, settings: SimulatorSettings = SimulatorSettings()
+    ) -> SimulatedGatewayProcess:
         """Start the child and wait until it listens.
 
         Raises:

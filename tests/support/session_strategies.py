@@ -134,7 +134,6 @@ figures = st.builds(
     ),
     retries=st.integers(0, 5),
     waited_s=st.floats(allow_nan=False),
-    first_token_ns=maybe_int,
 )
 errors = st.none() | st.builds(
     ErrorInfo,
