@@ -1,10 +1,10 @@
 """``playground sim``: serve the simulated gateway on 127.0.0.1 until stopped.
 
-Any OpenAI-compatible client can use it: the app (``playground --gateway URL``), ``playground
-run``, curl, the openai SDK. With ``--announce`` it prints one JSON line ``{"url": …}`` on
-stdout once it listens (everything else goes to stderr), and with ``--exit-with-parent`` it
-exits when its standard input reaches end of file, so a parent process can run it as a child
-that never outlives it.
+Any OpenAI-compatible client can use it: the app (``playground --gateway URL --kind
+vercel``), ``playground run``, curl, the openai SDK. With ``--announce`` it prints one JSON
+line ``{"url": …}`` on stdout once it listens (everything else goes to stderr), and with
+``--exit-with-parent`` it exits when its standard input reaches end of file, so a parent
+process can run it as a child that never outlives it.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ def _hint(url: str, args: argparse.Namespace, out: TextIO) -> None:
         + ")",
         f"  try:  curl -N {url}/chat/completions -H 'content-type: application/json'"
         f"{auth} -d {shlex.quote(body)}",
-        f"  or:   playground --gateway {url}",
+        f"  or:   playground --gateway {url} --kind vercel",
         "  faults: put a line like '/sim 429 retry-after=2, then ok' in a message"
         " (playground sim --help lists them). Ctrl-C stops.",
     ]
