@@ -117,8 +117,9 @@ def is_retryable(error: GatewayError, *, headers_received: bool) -> bool:
     if isinstance(error, Unreachable | StreamError | ConnectionLost):
         return True
     if isinstance(error, Timeout):
-        # A connect timeout, or no response headers yet: the request may never have been
-        # processed. Once headers arrived, a stall or a slow first token is the model's pace.
+        # A connect timeout, or no response headers within the idle limit: the request may
+        # never have been processed. Once headers arrived, a stall is the provider's; and the
+        # first-token and total limits are the user's patience, spent: never retried.
         return error.phase == "connect" or (error.phase == "idle" and not headers_received)
     return False
 
