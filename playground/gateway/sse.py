@@ -67,7 +67,16 @@ class SSEDecoder:
             ...
     """
 
-    __slots__ = ("_data", "_event", "_last_id", "_retry_ms", "_skip_lf", "_started", "_tail")
+    __slots__ = (
+        "_clean",
+        "_data",
+        "_event",
+        "_last_id",
+        "_retry_ms",
+        "_skip_lf",
+        "_started",
+        "_tail",
+    )
 
     def __init__(self) -> None:
         self._tail = b""
@@ -80,6 +89,8 @@ class SSEDecoder:
         self._event = b""
         self._last_id = ""
         self._retry_ms: int | None = None
+        self._clean = False
+        """Started, and nothing buffered: the state in which `take_data` may be used."""
 
     @property
     def retry_ms(self) -> int | None:
@@ -105,6 +116,13 @@ class SSEDecoder:
         Returns:
             The events and comments completed by these bytes, in order (often empty).
         """
+        items = self._feed(chunk)
+        self._clean = self._started and not (
+            self._tail or self._data or self._event or self._skip_lf
+        )
+        return items
+
+    def _feed(self, chunk: bytes) -> list[SSEItem]:
         if self._skip_lf:
             if not chunk:
                 return []
@@ -138,11 +156,7 @@ class SSEDecoder:
         None is returned: call `feed` with the same bytes.
         """
         if (
-            self._tail
-            or self._data
-            or self._skip_lf
-            or self._event
-            or not self._started
+            not self._clean
             or not chunk.startswith(b"data: ")
             or chunk.find(b"\n") != len(chunk) - 2
             or chunk[-1] != _LF
