@@ -82,7 +82,7 @@ def simulator_settings() -> SimulatorSettings:
     )
 
 
-async def open_services(options: StartOptions) -> Services:
+async def open_services(options: StartOptions, *, connect: bool = True) -> Services:
     """Start the services, turning every start-up failure into one line and an exit status.
 
     Raises:
@@ -94,7 +94,7 @@ async def open_services(options: StartOptions) -> Services:
     from playground.store.key_source import KeySourceError
 
     try:
-        return await Services.start(options)
+        return await Services.start(options, connect=connect)
     except (ProfileError, KeySourceError) as exc:
         raise CommandFailed(str(exc), EXIT_USAGE) from None
     except SimulatorError as exc:

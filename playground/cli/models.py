@@ -17,39 +17,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from playground.cli import EXIT_FAILED, EXIT_OK, UsageError, add_gateway_arguments
+from playground.cli.common import guarded, open_services, report, start_options
 from playground.core.catalog import SORT_KEYS, Catalog, SortKey
 from playground.core.errors import GatewayError
-from playground.core.profile import Profile, profile_for_url
 from playground.core.sanitize import safe_line
-from playground.core.secret import Secret
-from playground.services.catalog import (
-    SIMULATED_CACHE_KEY,
-    CatalogLoad,
-    CatalogService,
-    CatalogSource,
-    cache_key_for,
-    unreachable,
-)
-from playground.store.catalog_cache import CatalogCache
-from playground.store.paths import Paths
-
-if TYPE_CHECKING:
-    from playground.store.key_source import KeyArgs
+from playground.services.catalog import CatalogLoad, CatalogService
 
 PROGRESS_NOTE_AT = 40
 """Say so on stderr when this many models' providers must be fetched (a first listing of a
 real gateway asks for a few hundred, six at a time)."""
-
-FETCH_TIMEOUT_S = 15.0
-"""Per request; the catalog is not worth a longer wait (the cache or the snapshot is there)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -79,14 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return asyncio.run(_main(args))
+    return guarded(lambda: asyncio.run(_main(args)))
 
 
 async def _main(args: argparse.Namespace) -> int:
     from playground.cli import models_render as render
 
     max_input, max_output = _price(args.max_input), _price(args.max_output)
-    async with catalog_service_without_services(args) as service:
+    async with catalog_service(args) as service:
         load = await service.load(refresh=args.refresh)
         if load.stale:  # a one-shot command has no "background": refresh now, or say why not
             load = await service.load(refresh=True)
@@ -205,160 +186,21 @@ def _sort_key(value: str | None) -> SortKey | None:
     return None
 
 
-# -- wiring: to be replaced by the lead's `Services` -------------------------------------------
+# -- wiring -------------------------------------------------------------------------------------
 
 
 @contextlib.asynccontextmanager
-async def catalog_service_without_services(
-    args: argparse.Namespace,
-) -> AsyncIterator[CatalogService]:
-    """The catalog service for the command line, wired by hand until `Services` exists.
+async def catalog_service(args: argparse.Namespace) -> AsyncIterator[CatalogService]:
+    """The catalog of the gateway the arguments name, through `Services` started lazily: while
+    the disk cache is fresh nothing is connected (no HTTP library, no simulated gateway
+    child). The simulated gateway, when it is the one, streams at full speed here: only its
+    catalog is read."""
+    from playground.services.simulated import SimulatorSettings
 
-    Resolves the profile (``--simulated``; ``--gateway URL``; ``--profile NAME`` from the
-    config; else the config's default profile when a key is found for it; else the simulated
-    gateway) and its key (`store.key_source.aresolve_key`: ``--api-key-file``,
-    ``--api-key-stdin``, the profile's environment variables, the keyring with a deadline).
-    The HTTP client, and the simulated gateway's child process, are only started when the
-    cache cannot answer.
-    """
-    paths = Paths.default()
-    profile, get_key = await _resolve(args, paths)
-    cache = CatalogCache(paths.catalog_cache)
-    async with contextlib.AsyncExitStack() as stack:
-        if profile is None:
-            service = CatalogService(
-                cache,
-                source_factory=lambda: _simulated_source(stack),
-                key=SIMULATED_CACHE_KEY,
-                origin=SIMULATED_CACHE_KEY,
-                kind="vercel",
-                host="the simulated gateway",
-            )
-        else:
-            chosen = profile
-            service = CatalogService(
-                cache,
-                source_factory=lambda: _gateway_source(stack, chosen, get_key),
-                key=cache_key_for(chosen),
-                origin=chosen.origin,
-                kind=chosen.kind,
-                host=chosen.display_host,
-            )
-        stack.push_async_callback(service.aclose)
-        yield service
-
-
-KeyGetter = Callable[[], Awaitable["Secret | None"]]
-
-
-async def _resolve(args: argparse.Namespace, paths: Paths) -> tuple[Profile | None, KeyGetter]:
-    """The profile (None: the simulated gateway) and how to get its key.
-
-    For a profile named on the command line the key is only looked up when the gateway is
-    actually asked (the keyring costs ~0.2 s to load, and a fresh cache needs no key). For the
-    default profile it is looked up at once: whether there is a key decides between the real
-    gateway and the simulated one.
-    """
-    from playground.store.config import ConfigStore
-
-    if getattr(args, "simulated", False):
-        return None, _no_key
-    loaded = ConfigStore(paths).load()
-    for message in loaded.messages:
-        print(f"playground: {message}", file=sys.stderr)
-    config = loaded.config
-    if args.gateway:
-        profile: Profile | None = profile_for_url(args.gateway)
-    elif args.profile:
-        profile = config.all_profiles.get(args.profile)
-        if profile is None:
-            known = ", ".join(sorted(config.all_profiles))
-            raise UsageError(f"no profile named {safe_line(args.profile, 60)!r} (known: {known})")
-    else:
-        profile = config.profile()
-    if profile is None or profile.is_simulated:
-        return None, _no_key
-    chosen = profile
-    found: list[Secret | None] = []
-
-    async def get_key() -> Secret | None:
-        if not found:
-            found.append(await _lookup_key(args, paths, chosen))
-        return found[0]
-
-    if not args.gateway and not args.profile and await get_key() is None:
-        return None, _no_key  # no key, no gateway asked for: the simulated gateway
-    return chosen, get_key
-
-
-async def _no_key() -> Secret | None:
-    return None
-
-
-async def _lookup_key(args: argparse.Namespace, paths: Paths, profile: Profile) -> Secret | None:
-    from playground.store.key_source import KeySourceError, aresolve_key
-    from playground.store.keys import AsyncKeyStore, FileKeyStore, KeyringKeyStore
-
-    try:
-        found = await aresolve_key(
-            profile,
-            args=_key_args(args),
-            store=AsyncKeyStore(KeyringKeyStore()),
-            file_store=FileKeyStore(paths.insecure_keys_file),
-            stdin=sys.stdin,
-        )
-    except KeySourceError as exc:
-        raise UsageError(str(exc)) from None
-    for warning in found.warnings:
-        print(f"playground: {warning}", file=sys.stderr)
-    return found.secret
-
-
-def _key_args(args: argparse.Namespace) -> KeyArgs:
-    from playground.store.key_source import KeyArgs
-
-    path = Path(os.path.expanduser(args.api_key_file)) if args.api_key_file else None
-    return KeyArgs(key_file=path, stdin=bool(args.api_key_stdin))
-
-
-async def _gateway_source(
-    stack: contextlib.AsyncExitStack, profile: Profile, get_key: KeyGetter
-) -> CatalogSource:
-    import httpx
-
-    from playground.gateway.catalog_fetch import CatalogFetcher
-
-    key = await get_key()
-    headers = httpx.Headers()
-    if key and (profile.base_url.startswith("https://") or profile.is_loopback):
-        headers["Authorization"] = f"Bearer {key.reveal()}"  # the key leaves only here
-    elif key:
-        print(
-            f"Not sending the key to {safe_line(profile.display_host, 80)} over plain http.",
-            file=sys.stderr,
-        )
-    http = await stack.enter_async_context(
-        httpx.AsyncClient(timeout=httpx.Timeout(FETCH_TIMEOUT_S), follow_redirects=False)
-    )
-    return CatalogFetcher(http, profile.base_url, profile.kind, headers)
-
-
-async def _simulated_source(stack: contextlib.AsyncExitStack) -> CatalogSource:
-    import httpx
-
-    from playground.gateway.catalog_fetch import CatalogFetcher
-    from playground.services.simulated import (
-        SimulatedGatewayProcess,
-        SimulatorError,
-        SimulatorSettings,
-    )
-
-    try:
-        gateway = await SimulatedGatewayProcess.start(SimulatorSettings(time_scale=0.0))
-    except SimulatorError as exc:
-        raise unreachable("the simulated gateway", str(exc)) from exc
-    stack.push_async_callback(gateway.aclose)
-    http = await stack.enter_async_context(
-        httpx.AsyncClient(timeout=httpx.Timeout(FETCH_TIMEOUT_S), follow_redirects=False)
-    )
-    return CatalogFetcher(http, gateway.url, "vercel")
+    options = start_options(args, simulator=SimulatorSettings(time_scale=0.0))
+    services = await open_services(options, connect=False)
+    async with services:
+        for notice in services.notices:
+            if not services.simulated:
+                report(f"playground: {notice}")
+        yield services.catalog

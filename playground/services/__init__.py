@@ -12,6 +12,7 @@ connection is warmed (``GET /models``) before the first prompt is sent.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ from playground.core.pricing import Prices
 from playground.core.profile import SIMULATED, Profile, ProfileKind
 from playground.core.request import ChatRequest
 from playground.core.run import RunBuilder
-from playground.core.secret import Secret
 from playground.services.profiles import ProfileChoice, choose_profile
 from playground.services.runs import LiveRun, RunObserver, new_run_id
-from playground.services.simulated import SimulatedGatewayProcess, SimulatorSettings
+from playground.services.simulated import (
+    SimulatedGatewayProcess,
+    SimulatorError,
+    SimulatorSettings,
+)
 from playground.store.config import ConfigStore
 from playground.store.config_model import Config, LoadedConfig
 from playground.store.key_source import KeyArgs, ResolvedKey, missing_key_message
@@ -36,7 +40,7 @@ if TYPE_CHECKING:
     import httpx
 
     from playground.gateway.client import GatewayClient
-    from playground.services.catalog import CatalogService
+    from playground.services.catalog import CatalogService, CatalogSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,20 +92,24 @@ class Services:
         config: LoadedConfig,
         profile: Profile,
         key: ResolvedKey | None,
-        client: GatewayClient,
-        simulator: SimulatedGatewayProcess | None = None,
+        options: StartOptions,
         notices: tuple[str, ...] = (),
+        transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], int] = time.perf_counter_ns,
     ) -> None:
         self.paths = paths
         self.loaded_config = config
         self.profile = profile
+        """The gateway. For the simulated gateway its URL is known once `connect` started it."""
         self.key = key
-        self.client = client
-        self._simulator = simulator
+        self.options = options
         self.notices = notices
         """One-line messages for the user about how the services started."""
         self.clock = clock
+        self._transport = transport
+        self._client: GatewayClient | None = None
+        self._simulator: SimulatedGatewayProcess | None = None
+        self._connecting = asyncio.Lock()
         self._catalog: CatalogService | None = None
 
     # -- start and stop ----------------------------------------------------------------------
@@ -115,9 +123,14 @@ class Services:
         environ: Mapping[str, str] | None = None,
         stdin: TextIO | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        connect: bool = True,
+        clock: Callable[[], int] = time.perf_counter_ns,
     ) -> Services:
-        """Resolve the profile and its key, start the simulated gateway if that is what to use,
-        and build the client.
+        """Resolve the profile and its key, then (unless `connect` is False) start the
+        simulated gateway if that is what to use and build the client.
+
+        With ``connect=False`` nothing is started until something needs the gateway (a
+        command that may answer from the catalog cache).
 
         Raises:
             ProfileError: the profile named does not exist, or ``--gateway`` is not a URL.
@@ -133,37 +146,59 @@ class Services:
             options, loaded.config, paths=paths, environ=environ, stdin=stdin
         )
         notices.extend(choice.notices)
-        simulator: SimulatedGatewayProcess | None = None
         profile = choice.profile
         if choice.simulated:
-            if options.simulator_url:
-                profile = simulated_profile(options.simulator_url)
-            else:
-                simulator = await SimulatedGatewayProcess.start(options.simulator)
-                profile = simulated_profile(simulator.url)
-        from playground.gateway.client import GatewayClient
-
-        secret: Secret | None = choice.key.secret if choice.key else None
-        client = GatewayClient(
-            profile,
-            api_key=secret,
-            transport=transport,
-            allow_insecure=options.allow_insecure,
-        )
-        return cls(
+            profile = simulated_profile(options.simulator_url or "http://127.0.0.1/v1")
+        services = cls(
             paths=paths,
             config=loaded,
             profile=profile,
             key=choice.key,
-            client=client,
-            simulator=simulator,
+            options=options,
             notices=tuple(notices),
+            transport=transport,
+            clock=clock,
         )
+        if connect:
+            await services.connect()
+        return services
+
+    async def connect(self) -> GatewayClient:
+        """Start the simulated gateway if it is the one to use, and build the client (once).
+
+        Raises:
+            SimulatorError: the simulated gateway did not start.
+        """
+        async with self._connecting:
+            if self._client is not None:
+                return self._client
+            if self.profile.is_simulated and not self.options.simulator_url:
+                self._simulator = await SimulatedGatewayProcess.start(self.options.simulator)
+                self.profile = simulated_profile(self._simulator.url)
+            from playground.gateway.client import GatewayClient
+
+            self._client = GatewayClient(
+                self.profile,
+                api_key=self.key.secret if self.key is not None else None,
+                transport=self._transport,
+                allow_insecure=self.options.allow_insecure,
+                clock=self.clock,
+            )
+            return self._client
+
+    @property
+    def client(self) -> GatewayClient:
+        """The gateway client (after `connect`)."""
+        if self._client is None:
+            raise RuntimeError("Services.connect() first")
+        return self._client
 
     async def aclose(self) -> None:
         if self._catalog is not None:
             await self._catalog.aclose()
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
         if self._simulator is not None:
             await self._simulator.aclose()
             self._simulator = None
@@ -220,11 +255,31 @@ class Services:
     def catalog(self) -> CatalogService:
         """The catalog of this gateway (cache first, then the network, then the snapshot)."""
         if self._catalog is None:
-            from playground.services.catalog import catalog_service_for
+            from playground.services.catalog import CatalogService, cache_key_for
+            from playground.store.catalog_cache import CatalogCache
 
-            headers = self.client.headers() if not self.needs_key else None
-            self._catalog = catalog_service_for(self.profile, self.client.http, headers, self.paths)
+            profile = self.profile
+            self._catalog = CatalogService(
+                CatalogCache(self.paths.catalog_cache),
+                source_factory=self._catalog_source,
+                key=cache_key_for(profile),
+                origin=cache_key_for(profile),
+                kind=profile.kind,
+                host="the simulated gateway" if profile.is_simulated else profile.display_host,
+            )
         return self._catalog
+
+    async def _catalog_source(self) -> CatalogSource:
+        """The catalog fetcher, on the client's connection pool (started on first need)."""
+        from playground.core.errors import Unreachable
+        from playground.gateway.catalog_fetch import CatalogFetcher
+
+        try:
+            client = await self.connect()
+        except SimulatorError as exc:
+            raise Unreachable(f"Can't start the simulated gateway: {exc}") from exc
+        headers = client.headers() if not self.needs_key else None
+        return CatalogFetcher(client.http, client.profile.base_url, client.profile.kind, headers)
 
     def prices_for(self, model_id: str) -> Callable[[str | None], Prices | None]:
         """A price lookup for runs of `model_id`: the serving provider's prices when the
@@ -242,7 +297,7 @@ class Services:
     # -- runs ---------------------------------------------------------------------------------
 
     def stream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
-        """The raw event stream of one request."""
+        """The raw event stream of one request (after `connect`)."""
         return self.client.stream(request)
 
     def new_run(
