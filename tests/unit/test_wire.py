@@ -700,3 +700,10 @@ def test_a_malformed_chunk_goes_to_the_debug_log_redacted(caplog: pytest.LogCapt
     assert isinstance(reader.error, ProtocolError)
     assert "malformed chunk" in caplog.text and '{"oops"' in caplog.text
     assert "abcdefghijklmnop" not in caplog.text + reader.error.message
+
+
+def test_a_bad_part_after_the_text_stops_the_stream_without_repeating_the_text() -> None:
+    events, reader = read(data(choice({"content": "a", "tool_calls": 5})))
+    assert events == [TextDelta(0, "a")]
+    assert isinstance(reader.error, ProtocolError)
+    assert reader.error.message.startswith("The gateway sent a chunk of an unexpected shape")
