@@ -8,7 +8,7 @@ its body, which is what makes runs reproducible.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -122,6 +122,8 @@ def plan_chat(
 
     # Reasoning first; then the content (stop sequences cut it) or the tool calls.
     exclude = request.reasoning is not None and request.reasoning.exclude
+    if fault.has("echo"):  # the user's text comes back verbatim, nothing else
+        answer = replace(answer, reasoning="", content=user_text, tool_calls=())
     reasoning = split_tokens(answer.reasoning)
     content_text = answer.content
     finish = "tool_calls" if answer.tool_calls else "stop"

@@ -41,7 +41,8 @@ U+0085 inside the content), ``comments`` (``: OPENROUTER PROCESSING`` keep-alive
 ``gzip`` (the whole body compressed and sent in one burst), ``burst`` (the same, uncompressed),
 ``fragment`` (every event cut into several HTTP chunks, inside multi-byte characters and
 between CR and LF), ``usage-separate`` (usage in its own chunk with empty ``choices``, as
-OpenAI sends it).
+OpenAI sends it), ``echo`` (the answer is the rest of the user's message, verbatim: for
+checking how a client shows exactly the text you give it).
 
 Pacing options, in any step: ``ttft=S`` and ``rate=TOK_PER_S`` replace the drawn figures
 (no jitter), ``tokens=N`` makes the answer exactly N content tokens long.
@@ -95,6 +96,7 @@ MODIFIERS = frozenset(
         "burst",
         "fragment",
         "usage-separate",
+        "echo",
     )
 )
 
