@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from playground.sim.server import SimulatedGateway
@@ -18,4 +20,12 @@ async def test_echo_returns_the_message_verbatim_streamed_and_not() -> None:
         answer = await http.post(f"{gw.url}/chat/completions", json=body)
         assert answer.json()["choices"][0]["message"]["content"] == HOSTILE
         streamed = await http.post(f"{gw.url}/chat/completions", json={**body, "stream": True})
-        assert "app.quit" in streamed.text and streamed.text.rstrip().endswith("[DONE]")
+        chunks = [
+            json.loads(line[6:])
+            for line in streamed.text.splitlines()
+            if line.startswith("data: {")
+        ]
+        text = "".join(
+            c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"]
+        )
+        assert text == HOSTILE
