@@ -15,7 +15,8 @@ describes. Variants:
 
 - ``answer_view``: `playground.ui.widgets.answer_view.AnswerView`, ``append`` per token;
 - ``md_stream``: Textual's `Markdown.get_stream`, ``await stream.write`` per token (capped by
-  ``--md-timeout``; its figures are then lower bounds);
+  ``--md-timeout`` in a burst and at the stream's length + 20 s when paced; its figures are
+  then lower bounds);
 - ``textarea_20hz``: a read-only `TextArea` fed in 20 Hz batches (plain text, no Markdown);
 - ``null``: the same app and feeder with an empty `Static` as the output: the floor.
 
@@ -31,13 +32,18 @@ how many characters of the answer the widget shows at that moment:
 - *lag*: for each token, the first paint that shows it minus the time the token was due
   (paced) or handed over (burst); p50 / p95 / max;
 - *worst paint gap*: longest time between two paints while the stream was being shown;
-- *CPU*: process CPU seconds over the same span; *tmux CPU*: the tmux server's, tty only.
+- *CPU*: process CPU seconds over the same span; *tmux CPU*: the tmux server's, tty only;
+- *load*: the machine's 1-minute load average when the run ended (other work on the box).
+
+``--gc-freeze`` calls ``gc.freeze()`` once each app is ready, for every variant: the
+collector's full passes then skip Textual's start-up objects (see bench/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -154,7 +160,8 @@ def _child(args: argparse.Namespace) -> None:
     paints: list[tuple[float, int]] = []
     handed: list[float] = []
     due: list[float] = []
-    state: dict[str, Any] = {"stall": 0.0, "fed": 0, "fed_chars_now": 0, "timed_out": False}
+    state: dict[str, Any] = {"fed": 0, "fed_chars_now": 0, "timed_out": False}
+    ticks: list[tuple[float, float]] = []  # (time, how late the 60 Hz tick was)
 
     class CountingMarkdown(Markdown):
         shown = 0
@@ -172,7 +179,7 @@ def _child(args: argparse.Namespace) -> None:
         def compose(self) -> ComposeResult:
             with Horizontal():
                 if args.variant == "answer_view":
-                    yield AnswerView(id="out")
+                    yield AnswerView(id="out", max_fps=args.fps)
                 elif args.variant == "md_stream":
                     yield CountingMarkdown(id="out")
                 elif args.variant == "textarea_20hz":
@@ -191,6 +198,11 @@ def _child(args: argparse.Namespace) -> None:
                 return int(state.get("ta_shown", 0))
             return int(state["fed_chars_now"])
 
+        def on_ready(self) -> None:
+            if args.gc_freeze:  # what the playground app does once it is up (see README)
+                gc.collect()
+                gc.freeze()
+
         def on_mount(self) -> None:
             original = self._display
 
@@ -207,7 +219,7 @@ def _child(args: argparse.Namespace) -> None:
 
         def _tick(self) -> None:
             now = time.perf_counter()
-            state["stall"] = max(state["stall"], now - self._tick_at - 1 / 60)
+            ticks.append((now, now - self._tick_at - 1 / 60))
             self._tick_at = now
 
         def _sidebar(self) -> None:
@@ -321,7 +333,10 @@ def _child(args: argparse.Namespace) -> None:
         "lag_p95_ms": 1000 * sorted(lags)[int(0.95 * (len(lags) - 1))] if lags else None,
         "lag_max_ms": 1000 * max(lags) if lags else None,
         "worst_gap_ms": 1000 * max(gaps) if gaps else None,
-        "worst_stall_ms": 1000 * state["stall"],
+        "worst_stall_ms": 1000
+        * max((late for t, late in ticks if t0 <= t <= (complete_at or float("inf"))), default=0.0),
+        "load_1min": os.getloadavg()[0],
+        "gc_freeze": args.gc_freeze,
         "paints": len(span),
     }
     Path(args.out).write_text(json.dumps(result))
@@ -341,15 +356,15 @@ def _proc_cpu(pid: int) -> float:
 def _run_one(mode: str, variant: str, scenario: str, args: argparse.Namespace) -> dict[str, Any]:
     timeout = args.md_timeout if variant == "md_stream" else args.timeout
     if scenario == "paced":
-        timeout += args.tokens / args.rate
+        timeout = (20.0 if variant == "md_stream" else args.timeout) + args.tokens / args.rate
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         command = [
             sys.executable, "-m", "bench.render_stream", "--child",
             "--variant", variant, "--scenario", scenario, "--mode", mode,
             "--tokens", str(args.tokens), "--rate", str(args.rate),
-            "--timeout", str(timeout), "--out", str(out),
-        ]  # fmt: skip
+            "--timeout", str(timeout), "--out", str(out), "--fps", str(args.fps),
+        ] + (["--gc-freeze"] if args.gc_freeze else [])  # fmt: skip
         root = Path(__file__).resolve().parent.parent
         tmux_cpu = None
         if mode == "headless":
@@ -393,8 +408,8 @@ def _fmt(value: float | None, scale: float = 1.0, digits: int = 2) -> str:
 def _table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     rows = [
         "| mode | scenario | variant | runs | tokens shown | last token painted s | CPU s | "
-        "tmux CPU s | lag p50 / p95 / max ms | worst paint gap ms | worst loop stall ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "tmux CPU s | lag p50 / p95 / max ms | worst paint gap ms | worst loop stall ms | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for r in results:
@@ -414,7 +429,8 @@ def _table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             f"| {mode} | {scenario} | {variant} | {len(runs)} | {shown:,} of {args.tokens:,} | "
             f"{painted_text} | {_fmt(_median(runs, 'cpu_s'))} | {_fmt(_median(runs, 'tmux_cpu_s'))}"
             f" | {lag} | {_fmt(_median(runs, 'worst_gap_ms'), 1, 0)} | "
-            f"{_fmt(_median(runs, 'worst_stall_ms'), 1, 0)} |"
+            f"{_fmt(_median(runs, 'worst_stall_ms'), 1, 0)} | "
+            f"{_fmt(_median(runs, 'load_1min'), 1, 1)} |"
         )
     for mode in args.modes:
         ours = groups.get((mode, "burst", "answer_view"))
@@ -424,6 +440,7 @@ def _table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             b = _median(peer, "last_token_painted_s") or _median(peer, "elapsed_s") or 0.0
             bound = "≥ " if any(r["timed_out"] for r in peer) else ""
             rows.append(f"\n{mode} burst: AnswerView is {bound}{b / a:,.0f}x MarkdownStream.")
+    rows.append(f"\ngc.freeze() once the app was ready: {'yes' if args.gc_freeze else 'no'}.")
     return "\n".join(rows)
 
 
@@ -437,7 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tokens", type=int, default=TOKENS)
     parser.add_argument("--rate", type=float, default=RATE, help="paced tokens per second")
     parser.add_argument("--timeout", type=float, default=30.0, help="cap per run, seconds")
-    parser.add_argument("--md-timeout", type=float, default=30.0, help="cap for md_stream")
+    parser.add_argument("--fps", type=float, default=30.0, help="AnswerView paints per second")
+    parser.add_argument("--md-timeout", type=float, default=60.0, help="md_stream burst cap")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() once the app is ready (all variants)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast variants")
     parser.add_argument("--modes", default="tty,headless")
     parser.add_argument("--variants", default=",".join(VARIANTS))

@@ -30,6 +30,7 @@ from typing import ClassVar
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -49,8 +50,8 @@ from playground.ui.markdown.render import (
 )
 from playground.ui.markdown.theme import MarkdownTheme
 
-PAINT_INTERVAL = 1 / 30
-"""Seconds between paints while text streams (PERFORMANCE.md §7.2: 15–30 Hz)."""
+MAX_FPS = 30.0
+"""Default paints per second while text streams (PERFORMANCE.md §7.2: 15–30 Hz)."""
 FRAME_BUDGET = 0.012
 """Seconds of rendering per paint before the rest waits for the next frame."""
 DARK_CODE_THEME = "monokai"
@@ -141,6 +142,7 @@ class AnswerView(ScrollView, can_focus=True):
         self,
         text: str = "",
         *,
+        max_fps: float = MAX_FPS,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -149,6 +151,7 @@ class AnswerView(ScrollView, can_focus=True):
         """
         Args:
             text: Initial answer text (more may be appended).
+            max_fps: At most this many paints a second while text streams.
             name: The widget's name.
             id: The widget's DOM id.
             classes: CSS classes.
@@ -172,6 +175,7 @@ class AnswerView(ScrollView, can_focus=True):
         self._dim_theme: MarkdownTheme | None = None
         self._flush_scheduled = False
         self._last_flush = 0.0
+        self._interval = 1 / max_fps
         self.paint_count = 0
         """Flushes that changed the view (for benchmarks and tests)."""
         if text:
@@ -290,7 +294,7 @@ class AnswerView(ScrollView, can_focus=True):
         if self._flush_scheduled or not self.is_mounted:
             return
         self._flush_scheduled = True
-        delay = 0.0 if now else self._last_flush + PAINT_INTERVAL - time.perf_counter()
+        delay = 0.0 if now else self._last_flush + self._interval - time.perf_counter()
         if delay <= 0:
             self.call_later(self._flush)
         else:
@@ -480,6 +484,12 @@ class AnswerView(ScrollView, can_focus=True):
         self._theme = self._dim_theme = None
         self._tools_dirty = bool(self._tools)
         self._schedule(now=True)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        url = event.style.meta.get(LINK_META)
+        tooltip = Content(url) if isinstance(url, str) else None  # Content: never markup
+        if tooltip != self.tooltip:
+            self.tooltip = tooltip
 
     def on_click(self, event: events.Click) -> None:
         meta = event.style.meta
