@@ -11,6 +11,7 @@ import pytest
 from rich.segment import Segment
 from textual.app import App, ComposeResult
 
+from playground.ui.markdown.packed import PackedLine, StyleTable
 from playground.ui.markdown.render import Line, render_whole
 from playground.ui.widgets.answer_view import MAX_FPS, AnswerView
 
@@ -323,3 +324,33 @@ async def test_a_huge_burst_is_spread_over_frames() -> None:
         width = view.scrollable_content_region.width
         assert len(view.rendered_lines()) == len(render_whole(text, width, view.markdown_theme))
         assert Segment.get_line_length(view.rendered_lines()[-1]) == width
+
+
+async def test_a_long_answer_paints_only_the_visible_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """100,000 tokens: scrolling renders the rows on screen, not the answer."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = app.query_one(AnswerView)
+        paragraph = "Some *prose* with `code` and **bold** words, " * 8
+        text = "".join(f"## Part {n}\n\n{paragraph}\n\n- a\n- b\n\n" for n in range(1200))
+        view.append(text)
+        view.finish()
+        await _settle(view)
+        await pilot.pause()
+        assert view.virtual_size.height > 10_000
+        unpacked = 0
+        unpack = StyleTable.unpack
+
+        def counting(self: StyleTable, line: PackedLine) -> Line:
+            nonlocal unpacked
+            unpacked += 1
+            return unpack(self, line)
+
+        monkeypatch.setattr(StyleTable, "unpack", counting)
+        for y in (5_000, 5_010, 9_000):
+            view.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            assert any("Part" in row or "prose" in row for row in _screen_lines(view))
+        assert 0 < unpacked <= 3 * view.size.height + 10
