@@ -8,7 +8,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from rich.text import Text
-from support.synthetic_catalog import synthetic_catalog
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
@@ -19,6 +18,8 @@ from playground.core.pricing import Prices
 from playground.store.catalog_cache import load_snapshot
 from playground.ui.screens.catalog_browser import ALL_TYPES, COLUMNS, CatalogBrowser, model_cells
 from playground.ui.widgets.capability_icons import ICON_SLOTS
+
+from support.synthetic_catalog import synthetic_catalog
 
 UNSET = object()
 

@@ -10,7 +10,6 @@ from typing import ClassVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.synthetic_catalog import synthetic_catalog
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -25,6 +24,8 @@ from playground.ui.widgets import model_picker
 from playground.ui.widgets.capability_icons import ICON_SLOTS
 from playground.ui.widgets.fitted_lines import FittedLines
 from playground.ui.widgets.model_picker import ModelPicker, RowPlan, looks_like_id, model_lines
+
+from support.synthetic_catalog import synthetic_catalog
 
 EVIL_ID = "evil/[@click=app.quit]x[/]\x1b]52;c;aGk=\x07\x1b[2J"
 EVIL_NAME = "[b]bold[/b] \x1b[31mred"
