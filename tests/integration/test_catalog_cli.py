@@ -16,6 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from playground.cli import main
+from playground.core.profile import profile_for_url
+from playground.store.catalog_cache import CatalogCache, load_snapshot
+from playground.store.paths import Paths
+
 from support import catalog_payloads as payloads
 from support.catalog_server import (
     CatalogServerState,
@@ -23,11 +29,6 @@ from support.catalog_server import (
     catalog_server,
     closed_port_url,
 )
-
-from playground.cli import main
-from playground.core.profile import profile_for_url
-from playground.store.catalog_cache import CatalogCache, load_snapshot
-from playground.store.paths import Paths
 
 SNAPSHOT_LINE = "Catalog offline: bundled snapshot from 2026-11-27 (couldn't reach"
 

@@ -7,8 +7,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from support import catalog_payloads as payloads
-from support.catalog_server import CatalogServerState, catalog_server, closed_port_url
 
 from playground.core.errors import (
     AuthError,
@@ -18,6 +16,9 @@ from playground.core.errors import (
     Unreachable,
 )
 from playground.gateway.catalog_fetch import DEFAULT_CONCURRENCY, CatalogFetcher, EndpointsFetch
+
+from support import catalog_payloads as payloads
+from support.catalog_server import CatalogServerState, catalog_server, closed_port_url
 
 
 @pytest.fixture

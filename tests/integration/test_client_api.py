@@ -10,14 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support.clienttools import KEY, REQUEST, Sleeps, client_for, collect, last, text_of
-from support.rawserver import ROLE, RawServer, chunk, response, sse_script
 
 from playground.core.errors import AuthError, ProtocolError, ServerError, Unreachable
 from playground.core.events import Connected, Failed, Finished
 from playground.core.profile import Profile
 from playground.core.secret import Secret
 from playground.gateway.client import GatewayClient
+
+from support.clienttools import KEY, REQUEST, Sleeps, client_for, collect, last, text_of
+from support.rawserver import ROLE, RawServer, chunk, response, sse_script
 
 COMPLETION = {
     "id": "gen_01NONSTREAM",

@@ -8,6 +8,12 @@ import time
 from contextlib import aclosing, suppress
 
 import httpx
+
+from playground.core.errors import Timeout
+from playground.core.events import Failed, KeepAlive, TextDelta
+from playground.core.profile import Profile
+from playground.gateway.client import GatewayClient, Timeouts
+
 from support.clienttools import (
     REQUEST,
     Sleeps,
@@ -31,11 +37,6 @@ from support.rawserver import (
     head,
     http_chunk,
 )
-
-from playground.core.errors import Timeout
-from playground.core.events import Failed, KeepAlive, TextDelta
-from playground.core.profile import Profile
-from playground.gateway.client import GatewayClient, Timeouts
 
 # Generous bounds: they only have to separate "closed at once" from "never closed", on a
 # loaded two-core machine.

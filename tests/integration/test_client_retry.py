@@ -8,12 +8,13 @@ import re
 from typing import Any
 
 import pytest
-from support.clienttools import Sleeps, client_for, collect, figures_of, last, names, text_of
-from support.rawserver import ROLE, RawServer, Script, chunk, response, sse_script
 
 from playground.core.errors import RateLimited, ServerError, StreamError
 from playground.core.events import Failed, Finished, Retrying, Started, StreamEvent
 from playground.gateway.client import RetryPolicy, Timeouts
+
+from support.clienttools import Sleeps, client_for, collect, figures_of, last, names, text_of
+from support.rawserver import ROLE, RawServer, Script, chunk, response, sse_script
 
 OK = sse_script([ROLE, chunk("fine", finish="stop")])
 RATE_LIMITED = {"error": {"message": "Too many requests", "type": "rate_limit_exceeded"}}

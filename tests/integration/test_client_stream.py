@@ -6,20 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from support.clienttools import KEY, Sleeps, client_for, collect, figures_of, last, names, text_of
-from support.rawserver import (
-    END,
-    ROLE,
-    SSE_HEADERS,
-    RawServer,
-    Send,
-    chunk,
-    gzip_script,
-    head,
-    http_chunk,
-    response,
-    sse_script,
-)
 
 from playground.core.errors import (
     AuthError,
@@ -41,6 +27,21 @@ from playground.core.events import (
     Started,
 )
 from playground.core.profile import Profile
+
+from support.clienttools import KEY, Sleeps, client_for, collect, figures_of, last, names, text_of
+from support.rawserver import (
+    END,
+    ROLE,
+    SSE_HEADERS,
+    RawServer,
+    Send,
+    chunk,
+    gzip_script,
+    head,
+    http_chunk,
+    response,
+    sse_script,
+)
 
 FINAL = {
     **chunk(finish="stop"),

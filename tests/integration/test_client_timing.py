@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import statistics
 
+from playground.core.events import Connected, ResponseStarted, Started, TextDelta
+
 from support.clienttools import client_for, collect, figures_of
 from support.rawserver import (
     END,
@@ -20,8 +22,6 @@ from support.rawserver import (
     head,
     http_chunk,
 )
-
-from playground.core.events import Connected, ResponseStarted, Started, TextDelta
 
 MS = 1_000_000
 TOLERANCE_NS = 5 * MS

@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
-from support.simwire import http_request, raw_exchange, split_response
 
 from playground.sim import SimulatedGateway
+
+from support.simwire import http_request, raw_exchange, split_response
 
 CHAT = {"model": "openai/gpt-4.1-mini", "messages": [{"role": "user", "content": "hello"}]}
 

@@ -16,6 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+
+from playground.sim import FaultSpecError, SimulatedGateway
+
 from support.simwire import (
     dechunk,
     http_request,
@@ -24,8 +27,6 @@ from support.simwire import (
     split_response,
     stream_chat,
 )
-
-from playground.sim import FaultSpecError, SimulatedGateway
 
 BODY: dict[str, Any] = {
     "model": "openai/gpt-4.1-mini",

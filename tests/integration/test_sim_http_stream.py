@@ -9,9 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-from support.simwire import dechunk, http_request, raw_exchange, split_response, stream_chat
 
 from playground.sim import SimulatedGateway
+
+from support.simwire import dechunk, http_request, raw_exchange, split_response, stream_chat
 
 BODY: dict[str, Any] = {
     "model": "openai/gpt-4.1-mini",

@@ -16,9 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
-from support.simwire import stream_chat
 
 from playground.sim import SimulatedGateway
+
+from support.simwire import stream_chat
 
 BODY: dict[str, Any] = {
     "model": "openai/gpt-4.1-mini",

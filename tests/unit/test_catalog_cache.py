@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support import catalog_payloads as payloads
 
 from playground.core.catalog import IMPLICIT_CACHING
 from playground.core.catalog_wire import parse_models
@@ -22,6 +21,8 @@ from playground.store.catalog_cache import (
     EndpointsEntry,
     load_snapshot,
 )
+
+from support import catalog_payloads as payloads
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from support import catalog_payloads as payloads
-
 from playground.core.catalog import Catalog
 from playground.core.catalog_wire import parse_endpoints, parse_models
 from playground.core.events import Finished, Routed, Started, StreamEvent, TextDelta, Usage
@@ -14,6 +12,8 @@ from playground.core.pricing import Prices, estimate_cost, run_cost
 from playground.core.request import ChatRequest, Message
 from playground.core.run import figures_of
 from playground.store.catalog_cache import load_snapshot
+
+from support import catalog_payloads as payloads
 
 
 def _snapshot() -> Catalog:

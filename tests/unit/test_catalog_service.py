@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from support import catalog_payloads as payloads
 
 from playground.core.errors import ServerError, Unreachable
 from playground.core.profile import Profile, ProfileKind
@@ -26,6 +25,8 @@ from playground.services.catalog import (
 )
 from playground.store.catalog_cache import CatalogCache
 from playground.store.paths import Paths
+
+from support import catalog_payloads as payloads
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 KEY = "https://gw.test"

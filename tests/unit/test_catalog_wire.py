@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import catalog_payloads as payloads
 
 from playground.core.catalog import Endpoint, Model
 from playground.core.catalog_fields import clear_caches, fast_constructor
@@ -21,6 +20,8 @@ from playground.core.catalog_wire import (
     parse_prices,
 )
 from playground.core.pricing import Prices, Tier
+
+from support import catalog_payloads as payloads
 
 
 def _by_id(payload: dict[str, Any], kind: Any = "vercel") -> dict[str, Any]:

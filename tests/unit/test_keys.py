@@ -14,18 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from support.keyring_doubles import (
-    DbusErrorKeyring,
-    ForgetfulKeyring,
-    LockedKeyring,
-    PlaintextLookalike,
-    RefusingKeyring,
-    SleepingKeyring,
-    chainer_keyring,
-    fail_keyring,
-    null_keyring,
-)
-from support.memkeyring import MemoryKeyring
 
 from playground.core.secret import Secret
 from playground.store.keys import (
@@ -42,6 +30,19 @@ from playground.store.keys import (
     backend_name,
     describe_backend,
 )
+
+from support.keyring_doubles import (
+    DbusErrorKeyring,
+    ForgetfulKeyring,
+    LockedKeyring,
+    PlaintextLookalike,
+    RefusingKeyring,
+    SleepingKeyring,
+    chainer_keyring,
+    fail_keyring,
+    null_keyring,
+)
+from support.memkeyring import MemoryKeyring
 
 ORIGIN = "https://ai-gateway.vercel.sh"
 KEY = Secret("vck_test_key_0123456789abcdef9f2c")

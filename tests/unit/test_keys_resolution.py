@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from support.keyring_doubles import DbusErrorKeyring, SleepingKeyring, fail_keyring
 
 from playground.core.profile import BUILTIN_PROFILES, Profile
 from playground.core.secret import Secret
@@ -21,6 +20,8 @@ from playground.store.key_source import (
     resolve_key,
 )
 from playground.store.keys import AsyncKeyStore, FileKeyStore, KeyringKeyStore, MemoryKeyStore
+
+from support.keyring_doubles import DbusErrorKeyring, SleepingKeyring, fail_keyring
 
 VERCEL = BUILTIN_PROFILES["vercel"]
 OPENROUTER = BUILTIN_PROFILES["openrouter"]

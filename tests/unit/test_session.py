@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from support.session_strategies import sessions
 
 from playground.core.request import ChatRequest, ImagePart, Message, Params, Routing, TextPart
 from playground.core.run import ErrorInfo, Figures, Run, TokenCounts
@@ -30,6 +29,8 @@ from playground.core.session import (
     session_to_dict,
 )
 from playground.core.session_codec import SchemaError
+
+from support.session_strategies import sessions
 
 FIXTURES = Path(__file__).parent / "session_fixtures"
 DOCS = Path(__file__).parents[2] / "docs" / "session-format.md"

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from support.session_strategies import sessions
 
 from playground.core.request import ChatRequest, Message
 from playground.core.run import ErrorInfo, Figures, Run
@@ -32,6 +31,8 @@ from playground.store.sessions import (
     parse_session,
     session_json,
 )
+
+from support.session_strategies import sessions
 
 FIXTURES = Path(__file__).parent / "session_fixtures"
 STAMP = "2026-11-27T14:02:00+00:00"
