@@ -8,12 +8,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from playground.core.run import Figures, Stalls, TokenCounts
-from playground.ui.widgets.metrics_sidebar import (
-    MetricsSidebar,
-    Published,
-    SessionTotals,
-    describe_figures,
-)
+from playground.core.totals import SessionTotals
+from playground.ui.widgets.metrics_sidebar import MetricsSidebar, Published, describe_figures
 
 FIGURES = Figures(
     status="ok",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,6 +15,7 @@ from textual.widgets import Sparkline, Static
 from playground.core import format as fmt
 from playground.core.run import Figures, RunStatus
 from playground.core.sanitize import safe_line
+from playground.core.totals import SessionTotals
 
 STATUS_LABELS: dict[RunStatus, tuple[str, str]] = {
     "running": ("● streaming", "$accent"),
@@ -38,19 +38,6 @@ class Published:
     provider: str
     ttft_p50_s: float | None = None
     throughput_p50: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SessionTotals:
-    """Everything the session has run so far."""
-
-    runs: int = 0
-    errors: int = 0
-    prompt_tokens: int = 0
-    output_tokens: int = 0
-    cost: Decimal = Decimal(0)
-    cost_unknown: int = 0
-    """Runs whose cost is unknown (no usage cost and no prices): not counted in `cost`."""
 
 
 def _row(label: str, *value: str | tuple[str, str]) -> Content:
