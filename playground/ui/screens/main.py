@@ -19,19 +19,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from playground.core import format as fmt
-from playground.core.catalog import Catalog, Endpoint, Model
+from playground.core.catalog import Catalog, Model
 from playground.core.pricing import estimate_cost, estimate_prompt_tokens
 from playground.core.request import ChatRequest, Reasoning, ResponseFormat
 from playground.core.run import Run
 from playground.core.sanitize import safe_line
-from playground.ui.run_display import RunDisplay
+from playground.ui.lane import Lane
 from playground.ui.widgets.answer_view import AnswerView
 from playground.ui.widgets.conversation import AnswerTurn, Conversation
-from playground.ui.widgets.metrics_sidebar import MetricsSidebar, Published
+from playground.ui.widgets.metrics_sidebar import MetricsSidebar
 from playground.ui.widgets.model_picker import ModelPicker
 from playground.ui.widgets.prompt_editor import PromptEditor, PromptSettings
 from playground.ui.widgets.provider_list import ProviderList
@@ -44,9 +43,6 @@ if TYPE_CHECKING:
 
 GENERATION = "generation"
 """Worker group of the running request (exclusive: a new send cancels the old one)."""
-
-SIDEBAR_HZ = 5
-"""How often the sidebar shows live figures while streaming."""
 
 NARROW_WIDTH = 130
 """Below this many columns the model pane folds away (ctrl+b shows it)."""
@@ -123,9 +119,8 @@ class MainScreen(Screen[None]):
         self.services: Services | None = None
         self.state: SessionState | None = None
         self.catalog: Catalog = Catalog()
-        self._display: RunDisplay | None = None
-        self._turn: AnswerTurn | None = None
-        self._ticker: Timer | None = None
+        self.lane: Lane = Lane("", MetricsSidebar(), lambda: self.catalog)
+        """Replaced on mount by the lane painting into this screen's sidebar."""
         self._models_hidden: bool | None = None
         self.ready = asyncio.Event()
         """Set once the screen's widgets are mounted (services may arrive before that)."""
@@ -145,6 +140,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.lane = Lane("", self.query_one(MetricsSidebar), lambda: self.catalog)
         self._show_target()
         self.query_one(PromptEditor).focus_message()
         self.call_after_refresh(self.ready.set)
@@ -344,78 +340,18 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group=GENERATION, exit_on_error=False)
     async def _generate(self, request: ChatRequest, turn: AnswerTurn) -> None:
-        assert self.services is not None and self.state is not None
-        live = self.services.new_run(request)
-        display = RunDisplay(live, turn.answer)
-        self._display, self._turn = display, turn
-        self._begin_streaming()
-        try:
-            await live.execute(display.on_event)
-        finally:
-            run = display.final()
-            self._end_streaming(run, turn)
-
-    def _begin_streaming(self) -> None:
+        assert self.services is not None
         self.streaming = True
-        sidebar = self.query_one(MetricsSidebar)
-        sidebar.reset_rates()
-        self._tick()
-        self._ticker = self.set_interval(1 / SIDEBAR_HZ, self._tick)
+        try:
+            await self.lane.run(self.services, request, turn, on_done=self._recorded)
+        finally:
+            self.streaming = False
 
-    def _end_streaming(self, run: Run, turn: AnswerTurn) -> None:
-        if self._ticker is not None:
-            self._ticker.stop()
-            self._ticker = None
-        self.streaming = False
-        self._display = None
+    def _recorded(self, run: Run) -> None:
         assert self.state is not None
         self.state.record(run)
-        hint = (
-            "Press ctrl+r to retry as a new run." if run.status in ("error", "interrupted") else ""
-        )
-        if run.error is not None and run.error.kind == "auth":
-            hint = "Press ctrl+r after setting a key (palette › Set API key)."
-        turn.finish(run, hint=hint)
-        sidebar = self.query_one(MetricsSidebar)
-        sidebar.show(run.figures, published=self._published(run))
-        sidebar.show_totals(self.state.totals())
+        self.query_one(MetricsSidebar).show_totals(self.state.totals())
         self._update_estimate()
-
-    def _tick(self) -> None:
-        display = self._display
-        if display is None:
-            return
-        live = display.tick()
-        sidebar = self.query_one(MetricsSidebar)
-        run_request = display.live.request
-        published = self._published_for(
-            run_request.model, live.figures.served_by or run_request.routing.pinned
-        )
-        sidebar.show(
-            live.figures,
-            published=published,
-            retry_note=live.retry_note,
-            waiting_note=live.waiting_note,
-        )
-        if live.rate_sample is not None:
-            sidebar.push_rate(live.rate_sample)
-        if self._turn is not None:
-            self._turn.show_status(live.retry_note or live.waiting_note or "")
-
-    def _published(self, run: Run) -> Published | None:
-        return self._published_for(
-            run.request.model, run.figures.served_by or run.request.routing.pinned
-        )
-
-    def _published_for(self, model_id: str, provider: str | None) -> Published | None:
-        if not provider:
-            return None
-        endpoint: Endpoint | None = next(
-            (e for e in self.catalog.endpoints_of(model_id) or () if e.provider == provider), None
-        )
-        if endpoint is None:
-            return None
-        return Published(provider, endpoint.ttft_p50_s, endpoint.throughput_p50)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
