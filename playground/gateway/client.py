@@ -312,7 +312,7 @@ class GatewayClient:
         not pay for connecting (PERFORMANCE.md §7.1). Every error is ignored."""
         try:
             response = await self._http.get("models", headers={"accept": "application/json"})
-            await response.aclose()
+            await response.aread()  # read to the end, so the connection goes back to the pool
         except httpx.HTTPError:
             pass
 

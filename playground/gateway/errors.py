@@ -165,7 +165,8 @@ def _status_text(
 ) -> tuple[type[GatewayError], str]:
     if status == 401:
         return AuthError, (
-            f"The gateway rejected the API key (401): {reason}. Check the key, or set a new one."
+            f"The gateway rejected the API key (401): {reason.rstrip('.')}. Check the key, or set "
+            "a new one."
         )
     if status == 403:
         return AuthError, f"The gateway refused the request (403): {reason}"

@@ -373,3 +373,9 @@ def test_stream_error_message_and_detail() -> None:
     assert re.fullmatch(
         r"The stream broke off after 3 tokens: no details given", stream_error({}, tokens=3).message
     )
+
+
+def test_a_message_that_ends_a_sentence_is_not_doubled() -> None:
+    body = json.dumps({"error": {"message": "Invalid API key.", "type": "authentication_error"}})
+    error = error_for_status(401, {}, body.encode(), host="gw")
+    assert "Invalid API key. Check the key" in error.message and ".." not in error.message
