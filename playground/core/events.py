@@ -7,7 +7,7 @@ client saw it, so figures are differences of timestamps from one clock.
 
 A run's events come in this order (``*`` zero or more, ``?`` at most one)::
 
-    (Started Connected? ResponseStarted? Retrying)*          failed attempts, before any token
+    (Started Connected? ResponseStarted? KeepAlive* Retrying)*   failed attempts, no token
     Started Connected? ResponseStarted?
         (TextDelta | ReasoningDelta | ToolCallDelta | KeepAlive | Routed | Usage)*
     Finished | Failed
