@@ -81,3 +81,14 @@ async def finished(pilot: Pilot[Any], runs: int) -> None:
         ),
     )
     await pilot.pause()
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Stop every cursor from blinking (a snapshot must not catch it half-way)."""
+    from textual.widgets import Input, TextArea
+
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause(0.1)

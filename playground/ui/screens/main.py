@@ -166,6 +166,7 @@ class MainScreen(Screen[None]):
             self.model_id = services.config.defaults.model or "openai/gpt-4.1-mini"
         if self.provider is None and services.config.defaults.provider:
             self.provider = services.config.defaults.provider
+        self._show_target()
         self._load_catalog()
 
     @work(group="catalog", exit_on_error=False)
@@ -185,6 +186,7 @@ class MainScreen(Screen[None]):
         picker.catalog = load.catalog
         picker.current = self.model_id
         picker.status = catalog_status(load)
+        self._show_target()
         if load.error is not None and len(load.catalog) == 0:
             self.notify(
                 safe_line(str(load.error), 300), title="Models", severity="warning", markup=False

@@ -193,8 +193,18 @@ class Conversation(VerticalScroll):
         await self._drop_placeholder()
         turn = AnswerTurn(header, run_id=run_id)
         await self.mount(turn)
-        self.anchor()
+        self._follow = True
+        self.scroll_end(animate=False)
         return turn
+
+    _follow = False
+
+    def watch_virtual_size(self) -> None:
+        # Anchor (follow the bottom while streaming) only once the turns overflow: an
+        # anchored container aligns short content to its bottom, and one short exchange
+        # reads better from the top.
+        if self._follow and not self.is_anchored and self.max_scroll_y > 0:
+            self.anchor()
 
     async def clear(self) -> None:
         await self.remove_children()
