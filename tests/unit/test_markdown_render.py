@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rich.segment import Segment
 
 from playground.ui.markdown.blocks import split_blocks
-from playground.ui.markdown.document import MarkdownDocument
+from playground.ui.markdown.document import MarkdownDocument, tail_window
 from playground.ui.markdown.inline import LINK_META, LINK_TEXT_META, safe_url
 from playground.ui.markdown.packed import StyleTable
 from playground.ui.markdown.render import Line, render_block, render_whole
@@ -223,3 +223,26 @@ def test_packed_lines_round_trip_and_are_not_tracked_by_the_collector() -> None:
     gc.collect()
     gc.collect()  # the inner tuple is untracked by the first pass, the line by the second
     assert not any(gc.is_tracked(line) for line in packed)
+
+
+def test_a_huge_open_paragraph_is_drawn_by_its_end_until_it_finishes() -> None:
+    text = "".join(f"word{n} **bold** " for n in range(12_000))  # ~200 KB, one line
+    document: MarkdownDocument[Line] = MarkdownDocument(lambda segments, _: segments)
+    document.feed(text)
+    document.layout(100, THEME, deadline=float("inf"), force=True)
+    shown = [_plain([line])[0] for line in map(document.line, range(document.line_count)) if line]
+    assert len(shown) < 150  # about TAIL_WINDOW characters, not 200 KB
+    assert shown[0].startswith("…") and "word11999" in shown[-1]
+    document.finish()
+    document.layout(100, THEME, deadline=float("inf"))
+    assert document.line_count == len(render_whole(text, 100, THEME))
+
+
+def test_tail_window_keeps_the_block_kind() -> None:
+    item = split_blocks("- first line\n" + "  more words here\n" * 1000)[0]
+    windowed = tail_window(item, 500)
+    assert windowed.lines[0] == "- first line" and sum(map(len, windowed.lines)) <= 500
+    table = split_blocks("| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 1000)[0]
+    assert tail_window(table, 300).lines[:2] == ("| a | b |", "|---|---|")
+    short = split_blocks("short paragraph")[0]
+    assert tail_window(short) is short

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from rich.segment import Segment
@@ -37,6 +37,38 @@ _Key = tuple[int, MarkdownTheme]
 
 _TAIL_SHARE = 2.0
 """The tail is re-rendered at most every `_TAIL_SHARE` times its last render cost."""
+
+TAIL_WINDOW = 6_000
+"""Characters of an open non-code block drawn while it streams. Wrapping is linear in the
+block's length (a 100 KB paragraph takes ~0.5 s), so an unbroken paragraph, list item or
+table that keeps growing is shown by its end, which is where a following reader looks; it is
+drawn whole once it is finished."""
+
+
+def tail_window(block: Block, limit: int = TAIL_WINDOW) -> Block:
+    """The end of an open `block`, at most about `limit` characters, still valid Markdown of
+    the same kind: a list item keeps its marker line, a table its header and delimiter rows,
+    and a cut paragraph starts with ``…``."""
+    if block.kind == "fence" or sum(map(len, block.lines)) <= limit:
+        return block
+    head: list[str] = []
+    if block.kind == "table":
+        head = list(block.lines[:2])
+    elif block.kind == "list_item":
+        head = [block.lines[0][: limit // 2]]
+    budget = limit - sum(map(len, head))
+    tail: list[str] = []
+    for line in reversed(block.lines[len(head) :]):
+        if len(line) > budget:
+            if not tail:  # one huge line: keep its end, from a word boundary
+                cut = line[-budget:]
+                tail.append("…" + cut[cut.find(" ") + 1 :] if " " in cut else "…" + cut)
+            break
+        tail.append(line)
+        budget -= len(line)
+    if block.kind == "paragraph" and tail and not tail[-1].startswith("…"):
+        tail[-1] = "…" + tail[-1].lstrip()
+    return replace(block, lines=(*head, *reversed(tail)))
 
 
 @dataclass(slots=True)
@@ -240,6 +272,7 @@ class MarkdownDocument(Generic[L]):
         cache: dict[int, tuple[list[Segment], L]] = {}
         lines: list[L] = []
         for block in self._splitter.preview():
+            block = tail_window(block)
             fence = None
             if block.kind == "fence":
                 language = fence_language(block)
