@@ -354,3 +354,20 @@ async def test_a_long_answer_paints_only_the_visible_lines(
             await pilot.pause()
             assert any("Part" in row or "prose" in row for row in _screen_lines(view))
         assert 0 < unpacked <= 3 * view.size.height + 10
+
+
+async def test_tool_cards_stay_small_for_huge_arguments() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 24)) as pilot:
+        view = app.query_one(AnswerView)
+        content = "x" * 200_000
+        view.add_tool_call(0, "write_file", '{"path": "a.txt", "content": "' + content)
+        await pilot.pause(0.1)
+        assert view.virtual_size.height < 120  # the last 4,000 characters, wrapped
+        view.add_tool_call(1, "list", "[" + ",".join(str(n) for n in range(500)) + "]")
+        await pilot.pause(0.1)
+        assert any("… 462 more lines" in row for row in view_rows(view))
+
+
+def view_rows(view: AnswerView) -> list[str]:
+    return [_text(view._styles.unpack(line)) for line in view._tool_lines]

@@ -21,6 +21,11 @@ from playground.ui.markdown.theme import MarkdownTheme
 
 TOGGLE_META = "answer-toggle"
 """Style meta key on the reasoning header; clicking it toggles the reasoning."""
+CARD_CHARS = 4_000
+"""Arguments still streaming (not yet valid JSON) are shown by their last this many
+characters: a tool call writing a file can carry 100 KB, re-wrapped on every paint."""
+CARD_LINES = 40
+"""Pretty-printed arguments are cut after this many lines (the card is a summary)."""
 
 
 def pretty_arguments(arguments: str) -> tuple[str, bool]:
@@ -63,6 +68,13 @@ def tool_card(
     top.append(Segment("─" * max(width - used - 1, 0) + "╮", base + border))
     lines: list[Line] = [pad(top, width, base)]
     shown, valid = pretty_arguments(arguments)
+    if valid:
+        rows = shown.split("\n")
+        if len(rows) > CARD_LINES:
+            more = len(rows) - CARD_LINES
+            shown = "\n".join([*rows[:CARD_LINES], f"… {more} more lines"])
+    elif len(shown) > CARD_CHARS:
+        shown = "…" + shown[-CARD_CHARS:]
     shown = safe_text(shown)  # after parsing too: JSON escapes can decode to C1 or bidi controls
     body: list[Line] = []
     if valid:
