@@ -16,7 +16,7 @@ from rich.text import Text
 
 from playground.core.sanitize import safe_line, safe_text
 from playground.ui.markdown.code import LineHighlighter, TokenStyles
-from playground.ui.markdown.render import MIN_WIDTH, Line, pad, wrap
+from playground.ui.markdown.render import MIN_WIDTH, Line, blank, pad, wrap
 from playground.ui.markdown.theme import MarkdownTheme
 
 TOGGLE_META = "answer-toggle"
@@ -95,6 +95,30 @@ def tool_card(
     right = Segment(" │", base + border)
     lines.extend([side, *row, right] for row in body)
     lines.append([Segment("╰" + "─" * (width - 2) + "╯", base + border)])
+    return lines
+
+
+def tool_cards(
+    tools: dict[int, tuple[str, str]],
+    width: int,
+    theme: MarkdownTheme,
+    border: Style,
+    title: Style,
+) -> list[Line]:
+    """Cards for every tool call, by index, a blank line between them.
+
+    Args:
+        tools: Index → (name, arguments so far).
+        width: Card width.
+        theme: Styles.
+        border: Style of the box lines.
+        title: Style of the names.
+    """
+    lines: list[Line] = []
+    for index in sorted(tools):
+        if lines:
+            lines.append(blank(width, theme.base))
+        lines.extend(tool_card(*tools[index], width, theme, border, title))
     return lines
 
 

@@ -3,8 +3,8 @@
 The answer view feeds text in and asks for lines by number. The document:
 
 - splits the text into blocks as it arrives (`BlockSplitter`, cheap and linear);
-- renders each finished block once per (width, theme) and keeps its lines, produced by the
-  `to_line` factory the view passes (Textual `Strip`s there; nothing here imports Textual);
+- renders each finished block once per (width, theme) and keeps its lines, in the form the
+  `to_line` factory the view passes makes (packed tuples there, `packed.StyleTable`);
 - re-renders only the open tail (the open block and the line being typed) when it changed,
   with an open fence highlighted line by line through its `FenceState`, and throttles the tail
   when it is expensive (a huge open table) so it never takes more than about a third of the

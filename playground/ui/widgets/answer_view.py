@@ -12,9 +12,8 @@ reasoning part, the answer's Markdown, and tool-call cards. It is fast because i
 - Cached lines are packed into tuples of strings and integers (`StyleTable`), which the
   garbage collector stops scanning, and `render_line` turns only the visible ones into
   `Strip`s (in a small LRU cache), so a 100,000-token answer scrolls like a short one and does
-  not lengthen the collector's pauses. The view follows the bottom
-  while streaming until the user scrolls up, and again once they scroll back down (Textual's
-  `anchor`).
+  not lengthen the collector's pauses. The view follows the bottom while streaming until the
+  user scrolls up, and again once they scroll back down (Textual's `anchor`).
 
 Model text is untrusted (RELIABILITY.md §3): it is sanitized line by line in the splitter,
 never parsed as markup, and links are never opened here: a click posts `LinkClicked` for the
@@ -37,17 +36,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from playground.ui.markdown.cards import TOGGLE_META, reasoning_header, tool_card
+from playground.ui.markdown.cards import TOGGLE_META, reasoning_header, tool_cards
 from playground.ui.markdown.document import MarkdownDocument
 from playground.ui.markdown.inline import LINK_META, LINK_TEXT_META, safe_url
 from playground.ui.markdown.packed import PackedLine, StyleTable
-from playground.ui.markdown.render import (
-    MIN_WIDTH,
-    Line,
-    blank,
-    fenced_code,
-    warm_up,
-)
+from playground.ui.markdown.render import MIN_WIDTH, Line, fenced_code, warm_up
+from playground.ui.markdown.sections import Sections
 from playground.ui.markdown.theme import MarkdownTheme
 
 MAX_FPS = 30.0
@@ -170,7 +164,7 @@ class AnswerView(ScrollView, can_focus=True):
         self._tools: dict[int, tuple[str, str]] = {}
         self._tool_lines: list[PackedLine] = []
         self._tools_dirty = False
-        self._sections: list[tuple[int, int, str]] = []
+        self._sections = Sections([])
         self._theme: MarkdownTheme | None = None
         self._dim_theme: MarkdownTheme | None = None
         self._flush_scheduled = False
@@ -323,7 +317,7 @@ class AnswerView(ScrollView, can_focus=True):
         deadline = started + FRAME_BUDGET
         top = round(self.scroll_y)
         visible = (top, top + self.scrollable_content_region.height)
-        answer_start = self._answer_start()
+        answer_start = self._sections.start("answer")
         done = self._answer.layout(
             width,
             theme,
@@ -336,21 +330,20 @@ class AnswerView(ScrollView, can_focus=True):
         tools_changed = self._tools_dirty
         if tools_changed:
             self._render_tools(width, theme)
-        old_sections, old_height = self._sections, self.virtual_size.height
+        old_layout = self._sections.key
         self._layout_sections(width)
         self.paint_count += 1
         changed = self._answer.changed_from
         if (
             not tools_changed
             and self._reasoning.changed_from is None
-            and self._sections == old_sections
-            and self.virtual_size.height == old_height
+            and self._sections.key == old_layout
         ):
             # Only the answer changed, and nothing moved: repaint from the first changed row
             # (usually just the tail) instead of the whole view.
             if changed is not None:
-                start = self._answer_start() + changed
-                self.refresh_lines(start, max(old_height - start, 1))
+                start = self._sections.start("answer") + changed
+                self.refresh_lines(start, max(self._sections.height - start, 1))
         else:
             self.refresh()
         if not done:
@@ -377,46 +370,23 @@ class AnswerView(ScrollView, can_focus=True):
         self._tools_dirty = False
         border = self.get_component_rich_style("answer-view--tool-border", partial=True)
         title = self.get_component_rich_style("answer-view--tool-name", partial=True)
-        lines: list[PackedLine] = []
-        card_width = max(width, MIN_WIDTH)
-        pack = self._styles.pack
-        for index in sorted(self._tools):
-            name, arguments = self._tools[index]
-            if lines:
-                lines.append(pack(blank(card_width, theme.base), card_width))
-            for line in tool_card(name, arguments, card_width, theme, border, title):
-                lines.append(pack(line, card_width))
-        self._tool_lines = lines
-
-    def _answer_start(self) -> int:
-        for start, _, name in self._sections:
-            if name == "answer":
-                return start
-        return 0
+        width = max(width, MIN_WIDTH)
+        cards = tool_cards(self._tools, width, theme, border, title)
+        self._tool_lines = [self._styles.pack(line, width) for line in cards]
 
     def _layout_sections(self, width: int) -> None:
         """Stack the parts (reasoning header and text, answer, tool cards) and size the view."""
-        sections: list[tuple[int, int, str]] = []
-        y = 0
-        if self._reasoning.fed_chars:
-            sections.append((y, 1, "reasoning-header"))
-            y += 1
-            if not self.reasoning_collapsed:
-                sections.append((y, self._reasoning.line_count, "reasoning"))
-                y += self._reasoning.line_count
-            if self._answer.line_count:
-                sections.append((y, 1, "gap"))
-                y += 1
-        sections.append((y, self._answer.line_count, "answer"))
-        y += self._answer.line_count
-        if self._tool_lines:
-            if y:
-                sections.append((y, 1, "gap"))
-                y += 1
-            sections.append((y, len(self._tool_lines), "tools"))
-            y += len(self._tool_lines)
-        self._sections = sections
-        self.virtual_size = Size(width, y)
+        reasoning = self._reasoning.fed_chars > 0
+        collapsed = self.reasoning_collapsed
+        self._sections = Sections(
+            [
+                ("reasoning-header", 1 if reasoning else 0),
+                ("reasoning", self._reasoning.line_count if reasoning and not collapsed else 0),
+                ("answer", self._answer.line_count),
+                ("tools", len(self._tool_lines)),
+            ]
+        )
+        self.virtual_size = Size(width, self._sections.height)
 
     def render_line(self, y: int) -> Strip:
         """The cached strip for screen row `y` (only visible rows are ever asked for)."""
@@ -435,22 +405,22 @@ class AnswerView(ScrollView, can_focus=True):
         return strip
 
     def _line_at(self, y: int) -> PackedLine | None:
-        for start, height, name in self._sections:
-            if start <= y < start + height:
-                offset = y - start
-                if name == "answer":
-                    return self._answer.line(offset)
-                if name == "reasoning":
-                    return self._reasoning.line(offset)
-                if name == "tools":
-                    return self._tool_lines[offset]
-                if name == "reasoning-header":
-                    style = self.rich_style + self.get_component_rich_style(
-                        "answer-view--reasoning-header", partial=True
-                    )
-                    return self._reasoning_header(style)
-                return None
-        return None
+        found = self._sections.find(y)
+        if found is None:
+            return None
+        name, offset = found
+        if name == "answer":
+            return self._answer.line(offset)
+        if name == "reasoning":
+            return self._reasoning.line(offset)
+        if name == "tools":
+            return self._tool_lines[offset]
+        if name == "reasoning-header":
+            style = self.rich_style + self.get_component_rich_style(
+                "answer-view--reasoning-header", partial=True
+            )
+            return self._reasoning_header(style)
+        return None  # a gap
 
     def _reasoning_header(self, style: Style) -> PackedLine:
         width = max(self.scrollable_content_region.width, MIN_WIDTH)
