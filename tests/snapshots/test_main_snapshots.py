@@ -15,6 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from playground.sim.server import SimulatedGateway
+
 from support.apps import finished, make_app, ready, send, steady
 from support.deterministic import RechunkingTransport, StepClock
 

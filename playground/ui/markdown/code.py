@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from pygments.lexer import Lexer, RegexLexer  # type: ignore[import-untyped]
-from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
-from pygments.styles import get_style_by_name  # type: ignore[import-untyped]
-from pygments.token import Error, Text, Whitespace, _TokenType  # type: ignore[import-untyped]
-from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+from pygments.lexer import Lexer, RegexLexer
+from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import Error, Text, Whitespace, _TokenType
+from pygments.util import ClassNotFound
 from rich.style import Style
 
 CodeToken = tuple[_TokenType, str]
