@@ -35,6 +35,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from playground.ui.markdown.cards import TOGGLE_META, reasoning_header, tool_cards
 from playground.ui.markdown.document import MarkdownDocument
@@ -386,7 +387,26 @@ class AnswerView(ScrollView, can_focus=True):
                 ("tools", len(self._tool_lines)),
             ]
         )
-        self.virtual_size = Size(width, self._sections.height)
+        size = Size(width, self._sections.height)
+        if size == self.virtual_size:
+            return
+        grows_past_its_height = (
+            self.virtual_size.height > self.scrollable_content_region.height
+            and size.height >= self.virtual_size.height
+            and size.width == self.virtual_size.width
+        )
+        if not grows_past_its_height:
+            self.virtual_size = size  # may change this widget's height: a layout pass
+            return
+        # The view is already taller inside than outside (fixed height, or capped by
+        # max-height while streaming): more lines cannot change its size, so skip the layout
+        # pass a `virtual_size` change triggers. On a busy screen that pass repaints every row
+        # (and re-measures every widget) each frame; here only this view repaints.
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)  # Textual's own scrollbar update (what a layout would do)
+        if self.is_anchored and not self._anchor_released:
+            self.set_scroll(None, max(0, size.height - self.scrollable_content_region.height))
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """The cached strip for screen row `y` (only visible rows are ever asked for)."""

@@ -111,6 +111,7 @@ class AnswerTurn(Vertical):
         padding: 0 1;
         scrollbar-gutter: auto;
     }
+    AnswerTurn.-streaming > AnswerView { overflow-y: auto; scrollbar-size-vertical: 0; }
     AnswerTurn > .answer-status { color: $text-muted; padding: 0 1; height: auto; }
     """
 
@@ -120,6 +121,8 @@ class AnswerTurn(Vertical):
         self._header = header
         self.run: Run | None = None
         """The finished run, once it ended."""
+        self._status: Content | str = ""
+        self._status_lines = 0
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(safe_line(self._header, 200), MUTED), classes="answer-header")
@@ -131,14 +134,29 @@ class AnswerTurn(Vertical):
     def answer(self) -> AnswerView:
         return self.query_one(AnswerView)
 
+    def stream_within(self, rows: int) -> None:
+        """While streaming, the answer grows to at most `rows` rows and then scrolls inside
+        itself: growing the turn (and so the whole conversation) on every frame would make
+        the screen lay itself out on every frame. `finish` lets it take its full height."""
+        self.add_class("-streaming")
+        self.answer.styles.max_height = max(3, rows)
+
     def show_status(self, content: Content | str) -> None:
         """The live line under the answer (waiting, retrying, streaming)."""
-        self.query_one(".answer-status", Static).update(content)
+        status = self.query_one(".answer-status", Static)
+        if content == self._status:
+            return
+        lines = str(content).count("\n") + 1 if content else 0
+        status.update(content, layout=lines != self._status_lines)
+        self._status, self._status_lines = content, lines
 
     def finish(self, run: Run, *, hint: str = "") -> None:
         """The run ended: render the final text, then its summary or error card."""
         self.run = run
+        self.remove_class("-streaming")
+        self.answer.styles.max_height = None
         self.answer.finish()
+        self._status_lines = -1  # the summary may wrap: let it lay out
         self.show_status(run_summary(run))
         if run.error is not None:
             title = _ERROR_TITLES.get(run.status, "Error")
@@ -193,6 +211,7 @@ class Conversation(VerticalScroll):
         await self._drop_placeholder()
         turn = AnswerTurn(header, run_id=run_id)
         await self.mount(turn)
+        turn.stream_within(self.scrollable_content_region.height - 3)
         self._follow = True
         self.scroll_end(animate=False)
         return turn

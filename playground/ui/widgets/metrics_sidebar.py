@@ -152,6 +152,8 @@ class MetricsSidebar(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rates: deque[float] = deque(maxlen=self.RATE_SAMPLES)
+        self._shown: Content | None = None
+        self._lines = 0
 
     def compose(self) -> ComposeResult:
         yield Static("Metrics", id="metrics-title")
@@ -172,7 +174,13 @@ class MetricsSidebar(Vertical):
         content = describe_figures(
             figures, published=published, retry_note=retry_note, waiting_note=waiting_note
         )
-        self.query_one("#metrics-figures", Static).update(content)
+        if content == self._shown:
+            return
+        lines = content.plain.count("\n") + 1
+        # Same number of lines: repaint only, no layout pass (this runs 5 times a second
+        # while streaming, and a layout pass re-measures the whole screen).
+        self.query_one("#metrics-figures", Static).update(content, layout=lines != self._lines)
+        self._shown, self._lines = content, lines
 
     def reset_rates(self) -> None:
         self._rates.clear()
