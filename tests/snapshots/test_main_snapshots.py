@@ -85,6 +85,4 @@ def test_narrow_terminal(snap_compare: SnapCompare, gateway_url: str, tmp_path: 
         await finished(pilot, 1)
         await steady(pilot)
 
-    assert snap_compare(
-        _app(gateway_url, tmp_path), run_before=run_before, terminal_size=(100, 30)
-    )
+    assert snap_compare(_app(gateway_url, tmp_path), run_before=run_before, terminal_size=(100, 30))
