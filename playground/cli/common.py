@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -59,9 +60,9 @@ def start_options(args: argparse.Namespace, **overrides: Any) -> StartOptions:
 
 
 def simulator_settings() -> SimulatorSettings:
-    """The simulated gateway's settings: the defaults, or ``PLAYGROUND_SIM_SEED`` and
-    ``PLAYGROUND_SIM_TIME_SCALE`` from the environment (demos and tests: 0.1 streams ten times
-    faster)."""
+    """The simulated gateway's settings: a random seed and real time, or ``PLAYGROUND_SIM_SEED``
+    and ``PLAYGROUND_SIM_TIME_SCALE`` from the environment (to reproduce a session, or for
+    demos and tests: 0.1 streams ten times faster)."""
     from playground.services.simulated import SimulatorSettings
 
     def number(name: str, kind: type[float] | type[int], default: float) -> float:
@@ -76,8 +77,11 @@ def simulator_settings() -> SimulatorSettings:
             raise UsageError(f"{name} must not be negative")
         return value
 
+    # A fresh seed per start unless one is asked for: each run is a new draw around the
+    # providers' figures, as on a real gateway (with a fixed default the first answer a new
+    # user saw would always have the same, unlucky, TTFT).
     return SimulatorSettings(
-        seed=int(number("PLAYGROUND_SIM_SEED", int, 0)),
+        seed=int(number("PLAYGROUND_SIM_SEED", int, random.randrange(1, 2**31))),
         time_scale=float(number("PLAYGROUND_SIM_TIME_SCALE", float, 1.0)),
     )
 
