@@ -160,6 +160,8 @@ def render(
         return f"{head}{inside})"
     if start + len(one_line) <= WIDTH or not isinstance(value, Mapping | list | tuple):
         return one_line
+    if not value:  # {} and [] stay whole however long the line
+        return one_line
     inner = " " * (indent + step)
     close = " " * indent
     trailing = "" if dialect == "json" else ","

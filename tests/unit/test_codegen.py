@@ -11,7 +11,7 @@ import types
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from playground.core.code_literal import call, compact, render, string_literal
@@ -167,6 +167,7 @@ def test_any_text_survives_python_and_curl_quoting(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4),
     max_leaves=12,
 ))  # fmt: skip
+@example({"k" * 100: []})  # an empty list at the end of a long line stays "[]"
 def test_literals_read_back_as_the_same_value(value: Any) -> None:
     """JSON and Python literals parse back to the value (JavaScript's are checked by
     running them in node: tests/integration/test_codegen_run.py)."""
