@@ -31,7 +31,7 @@ class ThemeSetup:
 @lru_cache(maxsize=1)
 def code_styles() -> frozenset[str]:
     """The Pygments style names installed (plugins included)."""
-    from pygments.styles import get_all_styles  # type: ignore[import-untyped]
+    from pygments.styles import get_all_styles
 
     return frozenset(get_all_styles())
 
