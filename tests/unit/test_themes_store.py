@@ -115,3 +115,52 @@ def test_saving_into_a_broken_config_is_refused_and_the_file_left_alone(tmp_path
     with pytest.raises(ConfigError, match="not saved"):
         save_theme(paths, "playground-light")
     assert paths.config_file.read_text() == "theme = [unclosed\n"
+
+
+def test_the_wheel_installs_the_themes_inside_the_package() -> None:
+    """pyproject's hatch config copies the top-level themes/ to playground/themes."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["force-include"]["themes"] == "playground/themes"
+    assert "themes" in config["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
+
+
+def test_in_an_installed_layout_the_themes_are_found_inside_the_package(tmp_path: Path) -> None:
+    """The package as a wheel lays it out (themes under playground/, no checkout around it),
+    imported in a fresh interpreter."""
+    import shutil
+    import subprocess
+    import sys
+
+    import playground
+
+    source = Path(playground.__file__).resolve().parent
+    site = tmp_path / "site-packages"
+    shutil.copytree(source, site / "playground", ignore=shutil.ignore_patterns("__pycache__"))
+    shipped = shipped_themes_dir()
+    assert shipped is not None
+    shutil.copytree(shipped, site / "playground" / "themes", dirs_exist_ok=True)
+    code = (
+        "import playground, json\n"
+        "from playground.store.themes import shipped_themes_dir, load_themes\n"
+        "print(json.dumps([playground.__file__, str(shipped_themes_dir()),"
+        " sorted(t.name for t in load_themes(None).themes)]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,  # not the checkout: "-c" puts the working folder first on the path
+    )
+    import json
+
+    package_file, folder, names = json.loads(out.stdout)
+    assert package_file.startswith(str(site))
+    assert folder == str(site / "playground" / "themes")
+    assert set(names) == SHIPPED
