@@ -61,14 +61,17 @@ def test_a_broken_user_theme_is_skipped_with_its_file_and_line(tmp_path: Path) -
     (user / "bad.toml").write_text(_theme("bad") + 'accent = "#12"\n')
     (user / "worse.toml").write_text("name = \n")
     (user / "latin1.toml").write_bytes(b'name = "caf\xe9"\n')
+    (user / "typo.toml").write_text(_theme("typo", code="monokay"))
     load = load_themes(user, code_styles=code_styles())
     assert "good" in {spec.name for spec in load.themes}
-    assert {"bad", "worse"}.isdisjoint(spec.name for spec in load.themes)
+    assert {"bad", "worse", "typo"}.isdisjoint(spec.name for spec in load.themes)
     problems = "\n".join(load.problems)
-    assert len(load.problems) == 3
+    assert len(load.problems) == 4
     assert "bad.toml, line 5: accent: '#12' is not a colour" in problems
     assert "worse.toml, line 1: not valid TOML" in problems
     assert "latin1.toml: not UTF-8 text" in problems
+    assert "typo.toml, line 3: code_theme: 'monokay' is not a Pygments style" in problems
+    assert "(did you mean 'monokai'?)" in problems
     assert all(p.startswith("Skipped theme ") for p in load.problems)
 
 
