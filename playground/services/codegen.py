@@ -66,6 +66,9 @@ class CodeTarget:
     """The environment variable holding the key (a checked name: it is written into code)."""
     simulated: bool = False
     """The built-in simulated gateway (it speaks the OpenAI-compatible API only)."""
+    key_required: bool = True
+    """Whether the gateway wants a key (the simulated one and local servers do not: the
+    programs then run without the variable set)."""
     provider_name: str = "gateway"
     """A name for the provider in the TypeScript of a non-Vercel gateway."""
 
@@ -79,6 +82,7 @@ class CodeTarget:
             kind=profile.kind,
             key_env=key_env,
             simulated=profile.is_simulated,
+            key_required=not (profile.is_simulated or profile.is_loopback),
             provider_name=name if not name[0].isdigit() else f"p_{name}",
         )
 
@@ -138,7 +142,7 @@ def python_code(request: ChatRequest, target: CodeTarget) -> str:
         "",
         "client = OpenAI(",
         f"    base_url={string_literal(target.base_url, 'python')},",
-        f"    api_key=os.environ[{string_literal(target.key_env, 'python')}],",
+        _python_key(target),
         ")",
         "",
         "stream = client.chat.completions.create(",
@@ -159,6 +163,14 @@ def python_code(request: ChatRequest, target: CodeTarget) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _python_key(target: CodeTarget) -> str:
+    name = string_literal(target.key_env, "python")
+    if target.key_required:
+        return f"    api_key=os.environ[{name}],"
+    # The SDK insists on some key; this gateway ignores it.
+    return f'    api_key=os.environ.get({name}, "not-needed"),'
 
 
 def _python_notes() -> tuple[str, ...]:

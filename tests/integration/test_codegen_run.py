@@ -119,12 +119,24 @@ async def test_python_and_curl_send_what_the_app_sends(
 async def test_a_missing_key_variable_stops_the_python_before_sending(
     gateway: SimulatedGateway, tmp_path: Path
 ) -> None:
-    target = CodeTarget.for_profile(simulated_profile(gateway.url))
+    target = CodeTarget(gateway.url, "vercel", key_required=True)  # as for the real gateway
     script = tmp_path / "view_code.py"
     script.write_text(python_code(plain_request("hi"), target))
     code, _, err = await _run([sys.executable, str(script)], tmp_path, _env())
     assert code != 0 and "AI_GATEWAY_API_KEY" in err
     assert gateway.records == []
+
+
+async def test_for_the_simulated_gateway_no_key_is_needed(
+    gateway: SimulatedGateway, tmp_path: Path
+) -> None:
+    target = CodeTarget.for_profile(simulated_profile(gateway.url))
+    assert not target.key_required
+    script = tmp_path / "view_code.py"
+    script.write_text(python_code(plain_request("Why is the sky blue?"), target))
+    code, out, err = await _run([sys.executable, str(script)], tmp_path, _env())
+    assert code == 0, err
+    assert "Rayleigh scattering" in out
 
 
 # -- TypeScript in node ------------------------------------------------------------------------
