@@ -150,7 +150,11 @@ class ViewCodeScreen(Screen[None]):
             if generated.language == "curl"
             else (f"the {LANGUAGE_LABELS[generated.language].split(' · ')[0]} code")
         )
-        self.app.copy_text(generated.code, what=what)  # type: ignore[attr-defined]
+        copy_text = getattr(self.app, "copy_text", None)  # the playground app's: it says so
+        if callable(copy_text):
+            copy_text(generated.code, what=what)
+        else:
+            self.app.copy_to_clipboard(generated.code)
 
     def action_close(self) -> None:
         self.dismiss(None)
