@@ -56,9 +56,9 @@ _VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 _PERCENT = re.compile(r"^\d{1,3}%$")
 _STYLE_WORDS = frozenset(
     {"none", "not", "b", "bold", "d", "dim", "i", "italic", "u", "underline", "uu"}
-    | {"overline", "r", "reverse", "s", "strike", "blink", "transparent", "auto"}
+    | {"overline", "r", "reverse", "s", "strike", "blink"}
 )
-"""Words a variable value may use besides colours: Textual's text styles and ``auto``."""
+"""Textual's text-style words, for the ``*-style`` variables."""
 
 MAX_THEME_BYTES = 64 * 1024
 """A theme file is a few dozen lines; anything this large is not one."""
@@ -180,26 +180,33 @@ def _variables(raw: Any, fail: Callable[..., ThemeError]) -> dict[str, str]:
     for key, value in raw.items():
         if not _VARIABLE_NAME.match(key):
             raise fail(key, f"variables: {key!r} is not a variable name", "variables")
-        if not isinstance(value, str) or not _valid_variable_value(value):
-            raise fail(
-                key,
-                f"variables.{key}: {value!r} is not a colour (#rrggbb, optionally with an "
-                "opacity such as '#88c0d0 35%'), 'auto 87%', or a text style such as 'bold'",
-                "variables",
+        style = key.endswith("-style")
+        if not isinstance(value, str) or not _valid_variable_value(value, style=style):
+            expected = (
+                "text styles such as 'bold' or 'b reverse'"
+                if style
+                else "a colour (#rrggbb, optionally with an opacity such as '#88c0d0 35%'), "
+                "'auto 87%' or 'transparent'"
             )
+            raise fail(key, f"variables.{key}: {value!r} is not {expected}", "variables")
         out[key] = value.strip()
     return out
 
 
-def _valid_variable_value(value: str) -> bool:
-    """A colour with an optional opacity, ``auto NN%``, or text-style words: what Textual's
-    own themes put in variables. Anything else could break the stylesheet when applied."""
+def _valid_variable_value(value: str, *, style: bool) -> bool:
+    """What Textual's own themes put in variables: text-style words in the ``*-style``
+    ones, a colour (with an optional opacity), ``auto NN%`` or ``transparent`` in the rest.
+    Anything else would break the stylesheet when the theme is applied."""
     words = value.split()
     if not words:
         return False
+    if style:
+        return all(word in _STYLE_WORDS for word in words)
+    if words == ["transparent"]:
+        return True
     if is_hex_color(words[0]) or words[0] == "auto":
         return len(words) == 1 or (len(words) == 2 and bool(_PERCENT.match(words[1])))
-    return all(word in _STYLE_WORDS for word in words)
+    return False
 
 
 def _suggest(word: str, choices: Collection[str]) -> str:

@@ -13,13 +13,16 @@ import asyncio
 from typing import Any, Protocol, runtime_checkable
 
 from textual.app import App
+from textual.color import ColorParseError
+from textual.css.errors import StylesheetError
 from textual.dom import DOMNode
+from textual.theme import Theme
 
 from playground.core.sanitize import safe_line
 from playground.services.themes import ConfigError, ThemeSetup, save_theme, theme_setup
 from playground.store.paths import Paths, display_path
 from playground.ui.markdown.theme import CODE_THEME_VARIABLE
-from playground.ui.themes import DEFAULT_THEME, contrast_warning, to_textual
+from playground.ui.themes import DEFAULT_THEME, contrast_checks, contrast_warning, to_textual
 from playground.ui.widgets.answer_view import AnswerView
 
 
@@ -29,6 +32,24 @@ class ThemeAware(Protocol):
 
     def theme_switched(self) -> None:
         """The app theme changed: repaint what depends on it."""
+
+
+def stylesheet_problem(app: App[Any], theme: Theme) -> str | None:
+    """Why Textual's stylesheet would not accept `theme`, or None when it does. A theme
+    that breaks the stylesheet ends the app when chosen, so a user's theme is tried against
+    a copy of the app's stylesheet first (20–80 ms)."""
+    try:
+        variables = theme.to_color_system().generate()
+        contrast_checks(theme)  # parses every colour the checks use
+    except (ColorParseError, ValueError) as exc:
+        return f"a colour Textual cannot read ({exc})."
+    sheet = app.stylesheet.copy()
+    sheet.set_variables({**app.get_theme_variable_defaults(), **variables})
+    try:
+        sheet.reparse()
+    except StylesheetError:
+        return "Textual's stylesheet rejects its [variables]."
+    return None
 
 
 class AppThemes:
@@ -55,11 +76,15 @@ class AppThemes:
         user_folder = display_path(self.paths.user_themes)
         for spec in setup.themes:
             theme = to_textual(spec)
-            app.register_theme(theme)
-            if spec.source.startswith(user_folder):  # a user's theme: say if it's hard to read
+            if spec.source.startswith(user_folder):  # a user's theme: try it before offering it
+                problem = stylesheet_problem(app, theme)
+                if problem is not None:
+                    self._notify(f"Skipped theme {spec.source}: {problem}", "warning")
+                    continue
                 warning = contrast_warning(theme)
                 if warning:
                     self._notify(warning, "information")
+            app.register_theme(theme)
         for problem in setup.problems:
             self._notify(problem, "warning")
         wanted = setup.saved or DEFAULT_THEME

@@ -168,3 +168,25 @@ async def test_an_unknown_saved_theme_falls_back_with_a_notice(
         await ready(pilot)
         assert app.theme == "playground-dark"
         assert any("'gone-theme' in config.toml is not installed" in n for n in notices)
+
+
+async def test_a_theme_textual_would_reject_is_caught_before_it_is_offered(
+    gateway: SimulatedGateway, tmp_path: Path
+) -> None:
+    """The last guard for themes from anywhere: their variables are tried against a copy of
+    the app's stylesheet (choosing a theme the stylesheet rejects would end the app)."""
+    from textual.theme import Theme
+
+    from playground.ui.app_themes import stylesheet_problem
+
+    app = make_app(gateway.url, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        css = Theme(name="x", primary="#123456", variables={"input-selection-background": "bold"})
+        assert stylesheet_problem(app, css) == "Textual's stylesheet rejects its [variables]."
+        color = Theme(name="z", primary="#123456", variables={"block-cursor-background": "bold"})
+        problem = stylesheet_problem(app, color)
+        assert problem is not None and problem.startswith("a colour Textual cannot read")
+        fine = Theme(name="y", primary="#123456", variables={"block-cursor-background": "#ff0000"})
+        assert stylesheet_problem(app, fine) is None
+        assert app.theme == "playground-dark"  # the live stylesheet was not touched

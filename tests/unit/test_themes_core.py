@@ -71,6 +71,19 @@ def test_the_name_defaults_to_the_file_stem() -> None:
         (('name = "sea"', 'name = "Sea Breeze"'), 1, "is not a theme name"),
         (('"text-muted" = "auto 80%"', '"text-muted" = "calc(1)"'), 14, "variables.text-muted"),
         (('"footer-key-foreground"', '"Footer Key"'), 11, "'Footer Key' is not a variable name"),
+        (
+            (
+                '"input-selection-background" = "#81a1c1 35%"',
+                '"input-selection-background" = "bold"',
+            ),
+            12,
+            "variables.input-selection-background: 'bold' is not a colour",
+        ),
+        (
+            ('"button-focus-text-style" = "b reverse"', '"button-focus-text-style" = "#fff"'),
+            13,
+            "'#fff' is not text styles",
+        ),
         (("dark = true", "dark = true\nprimary ="), 4, "not valid TOML"),
     ],
 )
