@@ -24,6 +24,10 @@ class RequestRecord:
     """When the request (headers and body) had been read."""
     authorization: bool
     """Whether the request carried an ``Authorization`` header (redirect tests)."""
+    body: bytes = b""
+    """The request body as received, for tests comparing what different clients sent;
+    empty on a gateway with a bounded history (``max_records``), so a long-running server
+    does not hold every upload."""
     fault: str = "ok"
     """The fault step applied, as written."""
     status: int | None = None

@@ -241,6 +241,7 @@ class SimulatedGateway:
                 path=request.path,
                 t_received_ns=time.perf_counter_ns(),
                 authorization="authorization" in request.headers,
+                body=request.body if self._max_records is None else b"",
             )
             self.records.append(record)
             self._served += 1

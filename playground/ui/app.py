@@ -26,6 +26,7 @@ from playground.core.session import SessionProfile
 from playground.services import Services, StartOptions
 from playground.services.session_state import SessionState
 from playground.store.paths import Paths
+from playground.ui.app_themes import AppThemes
 from playground.ui.screens.main import MainScreen
 from playground.ui.widgets.prompt_editor import PromptSettings
 
@@ -66,6 +67,8 @@ class PlaygroundApp(App[None]):
         self._main = MainScreen(
             model=launch.model, provider=launch.provider, settings=PromptSettings()
         )
+        self.themes = AppThemes(self, launch.paths or Paths.default())
+        """The themes: registered on mount, the saved one restored, switches saved."""
 
     @property
     def screen_main(self) -> MainScreen:
@@ -92,6 +95,7 @@ class PlaygroundApp(App[None]):
                 severity="warning",
                 markup=False,
             )
+        self.themes.install()
         self._start_services()
 
     @work(exclusive=True, group="start", exit_on_error=False)

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from playground.services.deterministic import RechunkingTransport, StepClock
 from playground.sim.server import SimulatedGateway
 
 from support.apps import finished, make_app, ready, send, steady
-from support.deterministic import RechunkingTransport, StepClock
 
 SIZE = (160, 48)
 SnapCompare = Callable[..., bool]

@@ -12,6 +12,10 @@ from dataclasses import dataclass, fields, replace
 
 from rich.style import Style
 
+CODE_THEME_VARIABLE = "playground-code-theme"
+"""The app-theme variable naming the Pygments style for code under that theme (set by
+``ui.themes.to_textual``; Textual's own themes have none)."""
+
 
 @dataclass(frozen=True, slots=True)
 class MarkdownTheme:

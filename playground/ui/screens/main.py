@@ -96,6 +96,14 @@ class MainScreen(Screen[None]):
         ),
         Binding("f2", "copy_answer", "Copy answer", id="copy-answer", show=False),
         Binding("f3", "copy_code", "Copy code", id="copy-code", show=False),
+        Binding(
+            "f4",
+            "view_code",
+            "View code",
+            id="view-code",
+            show=False,
+            tooltip="The request as TypeScript (AI SDK), Python (openai) and curl.",
+        ),
         Binding("f1", "help", "Help", id="help", tooltip="Every binding."),
     ]
 
@@ -316,8 +324,18 @@ class MainScreen(Screen[None]):
             self.notify("Pick a model first (ctrl+l).", severity="warning")
             return
         settings = event.settings
-        request = self.state.request(
-            event.text,
+        request = self.build_request(event.text, settings)
+        self.state.set_system(settings.system)
+        editor = self.query_one(PromptEditor)
+        editor.message = ""
+        await self._start(request, event.text)
+
+    def build_request(self, text: str, settings: PromptSettings) -> ChatRequest:
+        """The request a send of `text` with `settings` makes: the system prompt, the
+        conversation so far, the message, the model and provider on show."""
+        assert self.state is not None and self.model_id is not None
+        return self.state.request(
+            text,
             model=self.model_id,
             system=settings.system,
             params=settings.params,
@@ -327,10 +345,20 @@ class MainScreen(Screen[None]):
             else None,
             response_format=ResponseFormat("json_object") if settings.json_mode else None,
         )
-        self.state.set_system(settings.system)
+
+    def current_request(self) -> ChatRequest | None:
+        """What view code shows: the request the message being written would make, else
+        the last request sent; None before there is either."""
+        if self.state is None or self.model_id is None:
+            return None
         editor = self.query_one(PromptEditor)
-        editor.message = ""
-        await self._start(request, event.text)
+        if editor.message.strip():
+            try:
+                return self.build_request(editor.message, editor.settings())
+            except ValueError:
+                pass  # a parameter does not parse: show the last request sent instead
+        run = self.state.last_run()
+        return run.request if run is not None else None
 
     async def _start(self, request: ChatRequest, user_text: str | None) -> None:
         conversation = self.query_one(Conversation)
@@ -463,7 +491,27 @@ class MainScreen(Screen[None]):
             "Show or hide the metrics sidebar (ctrl+g)",
             self.action_toggle_metrics,
         )
+        yield SystemCommand(
+            "View code",
+            "The request as TypeScript (AI SDK), Python (openai) and curl (f4)",
+            self.action_view_code,
+        )
         yield SystemCommand("Help", "Every key binding (f1)", self.action_help)
+
+    def action_view_code(self) -> None:
+        if self.services is None:
+            self.notify("Still starting: the gateway is not ready yet.", severity="warning")
+            return
+        request = self.current_request()
+        if request is None:
+            self.notify(
+                "Write a message first: view code shows the request a send would make.",
+                severity="information",
+            )
+            return
+        from playground.ui.screens.view_code import ViewCodeScreen
+
+        self.app.push_screen(ViewCodeScreen.for_request(request, self.services.profile))
 
     def action_browse_catalog(self) -> None:
         from playground.ui.screens.catalog_browser import CatalogBrowser

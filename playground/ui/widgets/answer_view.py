@@ -43,7 +43,7 @@ from playground.ui.markdown.inline import LINK_META, LINK_TEXT_META, safe_url
 from playground.ui.markdown.packed import PackedLine, StyleTable
 from playground.ui.markdown.render import MIN_WIDTH, Line, fenced_code, warm_up
 from playground.ui.markdown.sections import Sections
-from playground.ui.markdown.theme import MarkdownTheme
+from playground.ui.markdown.theme import CODE_THEME_VARIABLE, MarkdownTheme
 
 MAX_FPS = 30.0
 """Default paints per second while text streams (PERFORMANCE.md §7.2: 15–30 Hz)."""
@@ -104,7 +104,8 @@ class AnswerView(ScrollView, can_focus=True):
 
     code_theme: reactive[str] = reactive("auto", init=False)
     """Pygments style for code (``monokai``, ``friendly``…), or ``auto`` to follow the app
-    theme's darkness. Changing it re-renders the code."""
+    theme (the style it names, else one that suits its darkness). Changing it re-renders the
+    code."""
 
     @dataclass
     class LinkClicked(Message):
@@ -357,8 +358,11 @@ class AnswerView(ScrollView, can_focus=True):
                 return self.get_component_rich_style(f"answer-view--{name}", partial=True)
 
             code_theme = self.code_theme
-            if code_theme == "auto":
-                code_theme = DARK_CODE_THEME if self.app.current_theme.dark else LIGHT_CODE_THEME
+            if code_theme == "auto":  # the app theme's own style, else one for its darkness
+                app_theme = self.app.current_theme
+                code_theme = app_theme.variables.get(CODE_THEME_VARIABLE) or (
+                    DARK_CODE_THEME if app_theme.dark else LIGHT_CODE_THEME
+                )
             self._theme = MarkdownTheme.from_components(self.rich_style, get, code_theme)
         return self._theme
 
