@@ -18,7 +18,7 @@ from playground.core.catalog import Catalog
 from playground.core.request import ChatRequest
 from playground.core.run import Run
 from playground.ui.run_display import LiveFigures, RunDisplay
-from playground.ui.widgets.conversation import AnswerTurn
+from playground.ui.widgets.conversation import AnswerTurn, Conversation
 from playground.ui.widgets.metrics_sidebar import MetricsSidebar, Published
 
 if TYPE_CHECKING:
@@ -117,6 +117,9 @@ class Lane:
         self.display = None
         self.last_run = run
         turn.finish(run, hint=retry_hint(run))
+        conversation = turn.parent
+        if isinstance(conversation, Conversation):
+            conversation.settle()
         self.sidebar.show(run.figures, published=self.published(run))
 
     def tick(self) -> None:

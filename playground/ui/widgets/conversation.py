@@ -224,6 +224,23 @@ class Conversation(VerticalScroll):
         # reads better from the top.
         if self._follow and not self.is_anchored and self.max_scroll_y > 0:
             self.anchor()
+        elif self.max_scroll_y == 0:
+            self._unanchor()
+
+    def settle(self) -> None:
+        """An answer ended: once laid out, if everything fits, read from the top again."""
+        self._follow = False
+        self.call_after_refresh(self._unanchor)
+
+    def _unanchor(self) -> None:
+        # The turns overflowed for a moment (an answer laid out before its width was known,
+        # or a long one that was then folded) and fit again: an anchored container would
+        # keep them at the bottom with blank space above.
+        if self.max_scroll_y == 0 and (self.is_anchored or self.scroll_y != 0):
+            self.anchor(False)
+            self.set_scroll(None, 0)  # unvalidated: the anchor may have left it negative
+            self.scroll_target_y = 0
+            self.refresh()
 
     async def clear(self) -> None:
         await self.remove_children()
