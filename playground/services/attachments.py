@@ -166,6 +166,10 @@ def complete_path(text: str, *, cwd: Path | None = None) -> Completion:
     names.sort(key=str.lower)
     if not names:
         return Completion(typed, ())
+    if len(names) >= MAX_COMPLETIONS:
+        # Only some of the names were read: a common start among them may not be common to
+        # all, so the typed text is not extended.
+        return Completion(typed, tuple(names))
     common = _common_start(names)
     head = text[: len(text) - len(prefix)]
     return Completion(head + common if len(common) > len(prefix) else typed, tuple(names))
@@ -266,10 +270,6 @@ def _reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied."
     return (exc.strerror or type(exc).__name__).rstrip(".").lower() + "."
-
-
-def total_size(attachments: Iterable[Attachment]) -> int:
-    return sum(a.size for a in attachments)
 
 
 # -- what the chosen model takes ------------------------------------------------------------------

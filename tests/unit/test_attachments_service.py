@@ -166,6 +166,17 @@ def test_completion_like_a_shell(files: Path) -> None:
     assert complete_path("/no/such/folder/x") == attachments.Completion("/no/such/folder/x", ())
 
 
+def test_completion_of_a_huge_folder_does_not_guess(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(attachments, "MAX_COMPLETIONS", 3)
+    for name in ("ab1", "ab2", "ab3", "ac1"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = complete_path("a", cwd=tmp_path)
+    assert found.text == "a"  # "ab" may be all that was read, but "ac1" exists too
+    assert len(found.candidates) == 3
+
+
 def test_completion_of_the_home_folder() -> None:
     (Path.home() / "Pictures").mkdir()
     assert complete_path("~/Pic").text == "~/Pictures/"
