@@ -76,6 +76,8 @@ def call(function: str, *argument: Any) -> Call:
 
 
 def _escape_unprintable(text: str, dialect: Dialect) -> str:
+    if text.isprintable():
+        return text  # one C-level scan: a megabyte of base64 (an attachment) stays fast
     out: list[str] = []
     for ch in text:
         if ch.isprintable():

@@ -8,8 +8,9 @@ expects (PROTOCOL.md §2.4, §3, §4). The dialects differ only in a few places:
   ``{"type": "file", "file": {"data", "media_type", "filename"}}`` as its docs' SDK examples do;
 - ``openrouter`` puts routing under ``provider.{order,only}`` with a top-level ``models``, and
   takes OpenAI's file part (``file.file_data`` as a data URL);
-- ``openai`` (Ollama, vLLM, llama.cpp, LM Studio, LiteLLM) gets no routing keys at all, and
-  ``reasoning_effort`` instead of the ``reasoning`` object.
+- ``openai`` (Ollama, vLLM, llama.cpp, LM Studio, LiteLLM) gets no routing keys at all,
+  ``reasoning_effort`` instead of the ``reasoning`` object, and text files inline as text
+  parts (those servers take no ``file`` parts; a PDF keeps OpenAI's form).
 
 The chunk interpretation lives beside it in `gateway.chunks`; the pieces of a chunk that
 are plain values (costs, usage, routing) are read by the functions at the end of this module.
@@ -17,6 +18,7 @@ are plain values (costs, usage, routing) are read by the functions at the end of
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -160,6 +162,10 @@ def part_json(kind: ProfileKind, part: Part) -> dict[str, Any]:
     if isinstance(part, ImagePart):
         return {"type": "image_url", "image_url": {"url": part.data_url, "detail": part.detail}}
     if isinstance(part, FilePart):
+        if kind == "openai" and part.media_type.startswith("text/"):
+            # Local servers (Ollama, vLLM, llama.cpp) take text and image parts only: a text
+            # file goes in as text, wrapped so the model sees where it starts and ends.
+            return {"type": "text", "text": inline_text_file(part)}
         if kind == "vercel":
             file = {"data": part.data, "media_type": part.media_type, "filename": part.filename}
         else:
@@ -169,6 +175,16 @@ def part_json(kind: ProfileKind, part: Part) -> dict[str, Any]:
             }
         return {"type": "file", "file": file}
     raise TypeError(f"unknown message part {type(part).__name__}")
+
+
+def inline_text_file(part: FilePart) -> str:
+    """A text file part as plain text: ``<file name="notes.md">`` … ``</file>``."""
+    try:
+        text = base64.b64decode(part.data).decode("utf-8-sig", "replace")
+    except ValueError:
+        text = ""
+    name = part.filename.replace('"', "'")
+    return f'<file name="{name}">\n{text.rstrip()}\n</file>'
 
 
 def encode(body: Mapping[str, Any]) -> bytes:

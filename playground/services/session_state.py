@@ -127,6 +127,23 @@ class SessionState:
         if lanes != self.session.lanes:
             self._set(replace(self.session, lanes=lanes))
 
+    def lane(self, name: str = "") -> LaneSettings:
+        """The settings of lane `name` (defaults when the session has none yet)."""
+        return next((lane for lane in self.session.lanes if lane.name == name), LaneSettings(name))
+
+    def set_tools(
+        self, tools: tuple[Tool, ...], tool_choice: ToolChoice | None, *, lane: str = ""
+    ) -> None:
+        """Keep the tools (and the tool choice) in lane `lane`'s settings: they are part of
+        the session, saved with it and sent with every request of that lane."""
+        current = self.lane(lane)
+        if (current.tools, current.tool_choice) == (tools, tool_choice):
+            return
+        updated = replace(current, tools=tools, tool_choice=tool_choice)
+        others = tuple(x for x in self.session.lanes if x.name != lane)
+        lanes = tuple(updated if x.name == lane else x for x in self.session.lanes)
+        self.set_lanes(*(lanes if len(others) < len(self.session.lanes) else (*lanes, updated)))
+
     def new_conversation(self) -> None:
         """Start over: the conversation is cleared; the runs stay in the session."""
         self._set(replace(self.session, messages=()))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from playground.core.request import ChatRequest
+
 
 @dataclass(slots=True)
 class RequestRecord:
@@ -64,6 +66,9 @@ class RequestRecord:
     finish_reason: str | None = None
     content: str = ""
     """The content text that was sent (after faults that alter it)."""
+    request: ChatRequest | None = None
+    """The chat request as the gateway read it from the body (messages with their parts,
+    tools, tool results), for tests that check what a client sent."""
     completed: bool = False
     """The response was written to its end (a fault may still have broken it on purpose)."""
     disconnected: bool = False

@@ -397,6 +397,7 @@ class SimulatedGateway:
             )
             return await self._reply(writer, record, reply, keep)
         record.stream = parsed.stream
+        record.request = parsed.request
         last_user = next((m for m in reversed(parsed.request.messages) if m.role == "user"), None)
         directive, user_text = extract_directive(last_user.text if last_user else "")
         header = request.headers.get("x-sim-fault")

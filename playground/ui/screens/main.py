@@ -24,16 +24,20 @@ from textual.widgets import Footer
 from playground.core import format as fmt
 from playground.core.catalog import Catalog, Model
 from playground.core.pricing import estimate_cost, estimate_prompt_tokens
-from playground.core.request import ChatRequest, Reasoning, ResponseFormat
+from playground.core.request import ChatRequest, FilePart, ImagePart, Reasoning, ResponseFormat
 from playground.core.run import Run
 from playground.core.sanitize import safe_line
+from playground.ui.attach_flow import AttachFlow
 from playground.ui.lane import Lane
+from playground.ui.tool_flow import ToolFlow
 from playground.ui.widgets.answer_view import AnswerView
 from playground.ui.widgets.conversation import AnswerTurn, Conversation
+from playground.ui.widgets.message_area import MessageArea
 from playground.ui.widgets.metrics_sidebar import MetricsSidebar
 from playground.ui.widgets.model_picker import ModelPicker
 from playground.ui.widgets.prompt_editor import PromptEditor, PromptSettings
 from playground.ui.widgets.provider_list import ProviderList
+from playground.ui.widgets.tool_results import ToolResultsForm
 from playground.ui.widgets.top_bar import Badge, TopBar
 
 if TYPE_CHECKING:
@@ -105,6 +109,14 @@ class MainScreen(Screen[None]):
             tooltip="The request as TypeScript (AI SDK), Python (openai) and curl.",
         ),
         Binding("f1", "help", "Help", id="help", tooltip="Every binding."),
+        Binding(
+            "f5",
+            "attach",
+            "Attach",
+            id="attach",
+            tooltip="Attach an image or a file to the next message.",
+        ),
+        Binding("f8", "tools", "Tools", id="tools", tooltip="Define the tools the model may call."),
     ]
 
     model_id: var[str | None] = var(None)
@@ -132,6 +144,10 @@ class MainScreen(Screen[None]):
         self._models_hidden: bool | None = None
         self.ready = asyncio.Event()
         """Set once the screen's widgets are mounted (services may arrive before that)."""
+        self.attach_flow = AttachFlow(self)
+        """The next message's attachments."""
+        self.tool_flow = ToolFlow(self)
+        """The tools sent with each message, and the results owed for tool calls."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -170,6 +186,7 @@ class MainScreen(Screen[None]):
             Badge(badge.profile, badge.host, badge.source, badge.simulated, badge.missing)
         )
         self.query_one(MetricsSidebar).show_totals(state.totals())
+        self.tool_flow.load()
         if self.model_id is None:
             self.model_id = services.config.defaults.model or "openai/gpt-4.1-mini"
         if self.provider is None and services.config.defaults.provider:
@@ -202,6 +219,7 @@ class MainScreen(Screen[None]):
         if self.model_id:
             self._load_endpoints(self.model_id)
         self._update_estimate()
+        self.attach_flow.refresh_notes()
 
     @work(group="endpoints", exclusive=True, exit_on_error=False)
     async def _load_endpoints(self, model_id: str) -> None:
@@ -260,6 +278,7 @@ class MainScreen(Screen[None]):
         if self.services is not None:
             self._load_endpoints(model_id)
         self._update_estimate()
+        self.attach_flow.refresh_notes()
 
     def watch_provider(self, provider: str | None) -> None:
         self._show_target()
@@ -283,6 +302,7 @@ class MainScreen(Screen[None]):
     @on(PromptEditor.SettingsChanged)
     def _settings_changed(self) -> None:
         self._update_estimate()
+        self.attach_flow.refresh_notes()
 
     def _update_estimate(self) -> None:
         if not self.is_mounted or self.model_id is None:
@@ -323,17 +343,27 @@ class MainScreen(Screen[None]):
         if self.model_id is None:
             self.notify("Pick a model first (ctrl+l).", severity="warning")
             return
+        if self.tool_flow.blocks_send():
+            return
         settings = event.settings
-        request = self.build_request(event.text, settings)
+        request = self.build_request(event.text, settings, event.attachments)
         self.state.set_system(settings.system)
         editor = self.query_one(PromptEditor)
         editor.message = ""
+        await editor.set_attachments(())
         await self._start(request, event.text)
 
-    def build_request(self, text: str, settings: PromptSettings) -> ChatRequest:
+    def build_request(
+        self,
+        text: str,
+        settings: PromptSettings,
+        attachments: tuple[ImagePart | FilePart, ...] = (),
+    ) -> ChatRequest:
         """The request a send of `text` with `settings` makes: the system prompt, the
-        conversation so far, the message, the model and provider on show."""
+        conversation so far, the message and its attachments, the tools, the model and
+        provider on show."""
         assert self.state is not None and self.model_id is not None
+        tools = self.tool_flow.settings
         return self.state.request(
             text,
             model=self.model_id,
@@ -344,6 +374,9 @@ class MainScreen(Screen[None]):
             if settings.reasoning_effort
             else None,
             response_format=ResponseFormat("json_object") if settings.json_mode else None,
+            tools=tools.tools,
+            tool_choice=tools.tool_choice if tools.tools else None,
+            attachments=attachments,
         )
 
     def current_request(self) -> ChatRequest | None:
@@ -354,11 +387,15 @@ class MainScreen(Screen[None]):
         editor = self.query_one(PromptEditor)
         if editor.message.strip():
             try:
-                return self.build_request(editor.message, editor.settings())
+                return self.build_request(editor.message, editor.settings(), editor.attachments)
             except ValueError:
                 pass  # a parameter does not parse: show the last request sent instead
         run = self.state.last_run()
         return run.request if run is not None else None
+
+    async def start_run(self, request: ChatRequest) -> None:
+        """Stream `request` as the next answer (a continuation: no new user turn)."""
+        await self._start(request, None)
 
     async def _start(self, request: ChatRequest, user_text: str | None) -> None:
         conversation = self.query_one(Conversation)
@@ -382,6 +419,9 @@ class MainScreen(Screen[None]):
         self.state.record(run)
         self.query_one(MetricsSidebar).show_totals(self.state.totals())
         self._update_estimate()
+        self.attach_flow.after_record()
+        if run.tool_calls:
+            self.run_worker(self.tool_flow.offer(run), group="tools", exit_on_error=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -392,7 +432,7 @@ class MainScreen(Screen[None]):
         self.workers.cancel_group(self, GENERATION)
 
     def action_retry(self) -> None:
-        if self.streaming or self.state is None:
+        if self.streaming or self.state is None or self.tool_flow.blocks_send():
             return
         run = self.state.last_run()
         if run is None:
@@ -404,6 +444,7 @@ class MainScreen(Screen[None]):
         self.action_stop()
         if self.state is not None:
             self.state.new_conversation()
+        self.tool_flow.forget()
         await self.query_one(Conversation).clear()
         self._update_estimate()
 
@@ -496,6 +537,8 @@ class MainScreen(Screen[None]):
             "The request as TypeScript (AI SDK), Python (openai) and curl (f4)",
             self.action_view_code,
         )
+        yield from self.attach_flow.palette_commands()
+        yield from self.tool_flow.palette_commands()
         yield SystemCommand("Help", "Every key binding (f1)", self.action_help)
 
     def action_view_code(self) -> None:
@@ -525,6 +568,29 @@ class MainScreen(Screen[None]):
     @on(AnswerView.LinkClicked)
     def _link_clicked(self, event: AnswerView.LinkClicked) -> None:
         self.app.confirm_open_link(event.url, event.text)  # type: ignore[attr-defined]
+
+    # -- attachments and tools -------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        self.attach_flow.open_dialog()
+
+    def action_tools(self) -> None:
+        self.tool_flow.open_editor()
+
+    @on(MessageArea.PathsPasted)
+    async def _paths_pasted(self, event: MessageArea.PathsPasted) -> None:
+        event.stop()
+        await self.attach_flow.pasted(event)
+
+    @on(ToolResultsForm.Submitted)
+    async def _tool_results(self, event: ToolResultsForm.Submitted) -> None:
+        event.stop()
+        await self.tool_flow.submitted(event)
+
+    @on(ToolResultsForm.Skipped)
+    async def _tool_results_skipped(self, event: ToolResultsForm.Skipped) -> None:
+        event.stop()
+        await self.tool_flow.skipped(event)
 
     @on(TopBar.BadgeClicked)
     def _badge_clicked(self) -> None:

@@ -16,7 +16,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
-from playground.core.request import REASONING_EFFORTS, Params, ReasoningEffort, validate_params
+from playground.core.request import (
+    REASONING_EFFORTS,
+    FilePart,
+    ImagePart,
+    Params,
+    ReasoningEffort,
+    validate_params,
+)
+from playground.ui.widgets.attachment_chips import AttachmentChips
+from playground.ui.widgets.message_area import MessageArea
 
 MUTED = "$text-muted"
 
@@ -112,6 +121,7 @@ class PromptEditor(Vertical):
     PromptEditor #problems { color: $error; height: auto; display: none; }
     PromptEditor #problems.-shown { display: block; }
     PromptEditor #send { min-width: 12; }
+    PromptEditor #attach, PromptEditor #tools { margin-right: 1; min-width: 0; width: auto; }
     """
 
     @dataclass
@@ -121,6 +131,8 @@ class PromptEditor(Vertical):
         editor: PromptEditor
         text: str
         settings: PromptSettings
+        attachments: tuple[ImagePart | FilePart, ...] = ()
+        """Images and files to send with the text, in the order they were attached."""
 
         @property
         def control(self) -> PromptEditor:
@@ -156,13 +168,14 @@ class PromptEditor(Vertical):
             yield TextArea(
                 initial.system, id="system-prompt", soft_wrap=True, show_line_numbers=False
             )
-        yield TextArea(
+        yield MessageArea(
             "",
             id="message",
             soft_wrap=True,
             placeholder="Ask anything…  (ctrl+j sends)",
             show_line_numbers=False,
         )
+        yield AttachmentChips(id="attachment-chips")
         with (
             Collapsible(title=f"Parameters: {params_summary(initial)}", id="params-box"),
             Grid(id="params-grid"),
@@ -192,6 +205,21 @@ class PromptEditor(Vertical):
         yield Static("", id="problems")
         with Horizontal(id="send-row"):
             yield Static("", id="estimate")
+            # Their actions run on the screen (which may not offer them: then they do nothing).
+            yield Button(
+                "Attach",
+                id="attach",
+                compact=True,
+                tooltip="Attach an image or a file (f5)",
+                action="screen.attach",
+            )
+            yield Button(
+                "Tools",
+                id="tools",
+                compact=True,
+                tooltip="Define tools (f8)",
+                action="screen.tools",
+            )
             yield Button("Send ^j", id="send", variant="primary", compact=True)
 
     # -- reading and writing --------------------------------------------------------------------
@@ -279,8 +307,30 @@ class PromptEditor(Vertical):
         self.show_problems(problems)
         if problems:
             return False
-        self.post_message(self.Submitted(self, text, self.settings()))
+        self.post_message(self.Submitted(self, text, self.settings(), self.attachments))
         return True
+
+    # -- attachments ----------------------------------------------------------------------------
+
+    @property
+    def attachments(self) -> tuple[ImagePart | FilePart, ...]:
+        """What goes with the next message."""
+        return self.query_one(AttachmentChips).parts
+
+    async def set_attachments(self, parts: tuple[ImagePart | FilePart, ...]) -> None:
+        """Replace the next message's attachments (the chips show them)."""
+        await self.query_one(AttachmentChips).show(parts)
+        self.post_message(self.SettingsChanged(self))
+
+    def show_attachment_notes(self, notes: list[tuple[str, str]]) -> None:
+        """(severity, text) notes under the chips: what the model may not take."""
+        self.query_one(AttachmentChips).show_notes(notes)
+
+    def set_tools_label(self, label: str) -> None:
+        """The tools button's label: ``Tools`` or ``Tools (2)``."""
+        button = self.query_one("#tools", Button)
+        button.label = Content(label)
+        button.refresh(layout=True)  # an auto-width button does not resize on its own
 
     def focus_message(self) -> None:
         self.query_one("#message", TextArea).focus()
@@ -291,6 +341,15 @@ class PromptEditor(Vertical):
     def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.submit()
+
+    @on(AttachmentChips.Removed)
+    async def _attachment_removed(self, event: AttachmentChips.Removed) -> None:
+        event.stop()
+        parts = list(self.attachments)
+        if 0 <= event.index < len(parts):
+            del parts[event.index]
+            await self.set_attachments(tuple(parts))
+        self.focus_message()
 
     @on(Input.Changed)
     @on(Select.Changed)
