@@ -217,26 +217,27 @@ class Conversation(VerticalScroll):
         return turn
 
     _follow = False
+    """Set once an answer was added: from then on the view follows the bottom when the turns
+    overflow (until the user scrolls up: Textual's anchor releases itself)."""
 
     def watch_virtual_size(self) -> None:
-        # Anchor (follow the bottom while streaming) only once the turns overflow: an
-        # anchored container aligns short content to its bottom, and one short exchange
-        # reads better from the top.
-        if self._follow and not self.is_anchored and self.max_scroll_y > 0:
-            self.anchor()
-        elif self.max_scroll_y == 0:
-            self._unanchor()
+        self._place()
 
     def settle(self) -> None:
-        """An answer ended: once laid out, if everything fits, read from the top again."""
-        self._follow = False
-        self.call_after_refresh(self._unanchor)
+        """An answer ended: once it is laid out at its full height, place the view again."""
+        self.call_after_refresh(self._place)
 
-    def _unanchor(self) -> None:
-        # The turns overflowed for a moment (an answer laid out before its width was known,
-        # or a long one that was then folded) and fit again: an anchored container would
-        # keep them at the bottom with blank space above.
-        if self.max_scroll_y == 0 and (self.is_anchored or self.scroll_y != 0):
+    def _place(self) -> None:
+        # Short conversations read from the top, long ones follow the bottom. Only anchor
+        # once the turns overflow: an anchored container aligns short content to its bottom
+        # (with blank space above), and it can leave the scroll offset negative when the
+        # content shrinks back (an answer laid out before its width was known).
+        if not self._follow:
+            return
+        if self.max_scroll_y > 0:
+            if not self.is_anchored:
+                self.anchor()
+        elif self.is_anchored or self.scroll_y != 0:
             self.anchor(False)
             self.set_scroll(None, 0)  # unvalidated: the anchor may have left it negative
             self.scroll_target_y = 0
@@ -245,6 +246,8 @@ class Conversation(VerticalScroll):
     async def clear(self) -> None:
         await self.remove_children()
         await self.mount_all(list(self.compose()))
+        self._follow = False
+        self.anchor(False)
 
     async def _drop_placeholder(self) -> None:
         for placeholder in self.query(".conversation-empty"):
