@@ -354,6 +354,11 @@ class Services:
             self._keys = KeyService(store, FileKeyStore(self.paths.insecure_keys_file))
         return self._keys
 
+    @keys.setter
+    def keys(self, keys: KeyService) -> None:
+        """Use another key service (a keyring backend of the caller's choosing; tests)."""
+        self._keys = keys
+
     @property
     def key_profile(self) -> Profile:
         """The gateway a key entered now is for: this one, or the configured default when
@@ -364,11 +369,11 @@ class Services:
                 return default
         return self.profile
 
-    async def test_key(self, key: Secret, profile: Profile | None = None) -> KeyTest:
-        """One authenticated call to the gateway with `key` (see `services.keys.test_key`)."""
-        from playground.services.keys import test_key
+    async def check_key(self, key: Secret, profile: Profile | None = None) -> KeyTest:
+        """One authenticated call to the gateway with `key` (see `services.keys.check_key`)."""
+        from playground.services.keys import check_key
 
-        return await test_key(
+        return await check_key(
             profile or self.key_profile,
             key,
             transport=self._transport,

@@ -19,6 +19,9 @@ from playground.core.secret import Secret
 from playground.store.logs import DebugLog, RedactingFilter, install_redaction, setup_debug_log
 from playground.store.paths import Paths, display_path
 
+NOISY_LOGGERS = ("markdown_it",)
+"""Libraries whose DEBUG records describe every step of their work: kept at INFO."""
+
 
 @dataclass(slots=True)
 class Logging:
@@ -49,6 +52,9 @@ def start_logging(paths: Paths, *, debug: bool = False) -> Logging:
     redacting = install_redaction(RedactingFilter())
     setup = Logging(redacting)
     if debug:
+        for noisy in NOISY_LOGGERS:  # a record per Markdown block would drown the log
+            if logging.getLogger(noisy).level == logging.NOTSET:
+                logging.getLogger(noisy).setLevel(logging.INFO)
         try:
             setup.debug_log = setup_debug_log(paths, redacting=redacting)
         except OSError as exc:

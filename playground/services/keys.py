@@ -5,7 +5,7 @@ hang it (RELIABILITY.md §1, K1–K4):
 
 - `KeyService.storage`: what the keyring is and whether saving into it is safe (a locked
   Secret Service can take minutes to answer: the deadline turns that into a sentence);
-- `test_key`: one authenticated call to the gateway (``GET /credits`` on Vercel and
+- `check_key`: one authenticated call to the gateway (``GET /credits`` on Vercel and
   OpenRouter, ``GET /models`` elsewhere) that says whether the key is accepted;
 - `KeyService.save`: into the keyring, or, only when the user explicitly opted in, the 0600
   plaintext file. A failure keeps the key for the session and says why.
@@ -196,7 +196,7 @@ def _session_only(keep: str) -> str:
     return f"The key will be used for this session only. To keep it, {keep}."
 
 
-async def test_key(
+async def check_key(
     profile: Profile,
     key: Secret,
     *,
@@ -254,4 +254,4 @@ def _balance(payload: object) -> str:
     return ""
 
 
-__all__ = ["KeyService", "KeyTest", "SaveResult", "SaveTarget", "Storage", "test_key"]
+__all__ = ["KeyService", "KeyTest", "SaveResult", "SaveTarget", "Storage", "check_key"]

@@ -239,7 +239,7 @@ class KeyScreen(ModalScreen[KeyOutcome | None]):
             button.disabled = True
         try:
             self._status(f"Checking the key ({key.last4}) with {self.profile.display_host}…")
-            result = await self.services.test_key(key, self.profile)
+            result = await self.services.check_key(key, self.profile)
             if result.rejected:
                 self._status(result.message + " It was not used.", "error")
                 return
