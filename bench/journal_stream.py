@@ -165,7 +165,7 @@ def main() -> None:
     for mode, rounds in rows.items():
 
         def med(attr: str, rounds: list[Round] = rounds) -> float:
-            return statistics.median(getattr(r, attr) for r in rounds)
+            return float(statistics.median(float(getattr(r, attr)) for r in rounds))
 
         print(
             f"{mode:8} {med('wall_s'):8.3f} {med('observer_ms'):15.2f} "
