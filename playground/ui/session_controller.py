@@ -280,6 +280,9 @@ class SessionController:
         if files is None or services is None:
             self.app.notify("Still starting: try again in a moment.", severity="warning")
             return False
+        if self.app.screen_main.streaming:
+            self.app.notify("An answer is streaming: stop it (esc) first.", severity="warning")
+            return False
         if path is None:
             recent = await files.recent()
             path = await self.app.push_screen_wait(OpenSessionScreen(recent, Path.cwd()))

@@ -42,7 +42,7 @@ def test_f9_kill_9_mid_stream_then_restart_offers_the_prompt_and_the_partial_ans
     env = app_environment(home, PLAYGROUND_SIM_TIME_SCALE="3")
     with PtyApp(python("-m", "playground", "--simulated"), env) as app:
         app.wait_for_text("Ask anything", 60)
-        app.wait_for_text("models", 60)
+        app.wait_for_text(" models · ", 60)  # the catalog is shown: services are up
         app.type_text(PROMPT)
         app.write(CTRL_J)
         app.wait_until(lambda: _has_partial_text(paths), 90, "partial text in the journal")
@@ -74,7 +74,7 @@ def test_x1_a_crash_shows_the_key_masked_and_never_the_key(tmp_path: Path) -> No
                          str(key_file))  # fmt: skip
         with PtyApp(command, app_environment(home)) as app:
             app.wait_for_text("Ask anything", 60)
-            app.wait_for_text("models", 60)
+            app.wait_for_text(" models · ", 60)  # the catalog is shown: services are up
             app.type_text("hello")
             app.write(CTRL_J)
             app.wait_until(

@@ -115,7 +115,11 @@ class PtyApp:
             if self.process.poll() is not None:
                 raise AssertionError(f"the app exited ({self.process.returncode}) before {what}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+                screen = self.text()[-3000:]
+                raise AssertionError(
+                    f"timed out after {timeout_s} s waiting for {what}; the end of the "
+                    f"output:\n{screen}"
+                )
             time.sleep(0.05)
 
     def wait_for_text(self, needle: str, timeout_s: float = 60.0) -> None:

@@ -52,7 +52,7 @@ def _crash_output(home: Path, key_file: Path) -> bytes:
             "--debug-log",
         )
         with PtyApp(command, app_environment(home)) as app:
-            app.wait_for_text("models", 60)
+            app.wait_for_text(" models · ", 60)  # the catalog is shown: services are up
             app.type_text("hello")
             app.write(CTRL_J)
             app.wait_until(
