@@ -70,7 +70,7 @@ class KeyScreen(ModalScreen[KeyOutcome | None]):
     KeyScreen #key-current { color: $text-muted; margin-top: 1; }
     KeyScreen #key-input { margin-top: 1; }
     KeyScreen #key-storage { margin-top: 1; height: auto; }
-    KeyScreen Checkbox { margin-top: 0; }
+    KeyScreen Checkbox { margin-top: 1; }
     KeyScreen #key-file-note { height: auto; }
     KeyScreen #key-status { margin-top: 1; height: auto; min-height: 1; }
     KeyScreen #key-status.-error { color: $text-error; }
@@ -119,9 +119,14 @@ class KeyScreen(ModalScreen[KeyOutcome | None]):
                 id="key-input",
             )
             yield Static(Content.styled("Checking the system keyring…", MUTED), id="key-storage")
-            yield Checkbox("Save it in the system keyring", False, id="key-save", disabled=True)
             yield Checkbox(
-                "Save it in a plaintext file instead (NOT encrypted)", False, id="key-file"
+                "Save it in the system keyring", False, id="key-save", disabled=True, compact=True
+            )
+            yield Checkbox(
+                "Save it in a plaintext file instead (NOT encrypted)",
+                False,
+                id="key-file",
+                compact=True,
             )
             yield Static(Content.styled(self._file_note(), MUTED), id="key-file-note")
             yield Static("", id="key-status")

@@ -58,7 +58,7 @@ def complete_path(value: str, entries: Iterable[tuple[str, bool]], suffixes: Seq
 
 
 class PathSuggester(Suggester):
-    """Completes file system paths as you type (→ or tab accepts), folders first."""
+    """Completes file system paths as you type (→ accepts), folders first."""
 
     def __init__(self, suffixes: Sequence[str] = SESSION_SUFFIXES) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
@@ -138,7 +138,7 @@ class PathScreen(ModalScreen[Path | None]):
                 suggester=PathSuggester(self._suffixes),
             )
             yield Static(
-                Content.styled("→ or tab completes; ~ is your home folder.", MUTED),
+                Content.styled("→ completes the path; ~ is your home folder.", MUTED),
                 classes="dialog-note",
             )
             yield Static("", id="path-error", classes="dialog-error")
@@ -204,7 +204,7 @@ class OpenSessionScreen(ModalScreen[Path | None]):
             yield Static(Content("Open a session"), classes="dialog-title")
             yield Input(
                 "",
-                placeholder="Path to a .session.json file (→ or tab completes)",
+                placeholder="Path to a .session.json file (→ completes)",
                 id="open-path",
                 suggester=PathSuggester(),
             )
