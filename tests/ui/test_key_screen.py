@@ -110,7 +110,7 @@ async def test_k1_no_keyring_means_session_only_no_file_and_the_app_works(
         await _enter_key(screen)
         await pilot.click("#key-use")
         await until(pilot, lambda: not isinstance(app.screen, KeyScreen))
-        assert "entered (this session only)" in _badge(app)
+        await until(pilot, lambda: "entered (this session only)" in _badge(app))
         await send(pilot, "Why is the sky blue?")
         await finished(pilot, 1)
         assert app.state is not None and app.state.runs[0].status == "ok"
@@ -139,7 +139,7 @@ async def test_k2_an_insecure_keyring_is_named_and_only_the_explicit_file_opt_in
         assert app.services is not None
         path = app.services.paths.insecure_keys_file
         assert path.exists() and path.stat().st_mode & 0o777 == 0o600
-        assert "plaintext file" in _badge(app)
+        await until(pilot, lambda: "plaintext file" in _badge(app))
     assert any("in plain text" in n for n in notes)
 
 
@@ -169,7 +169,7 @@ async def test_k3_a_hanging_keyring_leaves_the_ui_responsive_and_falls_back_to_t
         assert app.screen is screen and "Saving" in _text(status)  # still hanging meanwhile
         await until(pilot, lambda: not isinstance(app.screen, KeyScreen), seconds=20)
         assert time.monotonic() - saving_since < 15  # the deadline decided, not the keyring
-        assert "entered (this session only)" in _badge(app)
+        await until(pilot, lambda: "entered (this session only)" in _badge(app))
     assert any("didn't answer within 3 s" in n for n in notes)
 
 

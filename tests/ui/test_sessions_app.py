@@ -68,9 +68,18 @@ async def _save_as(pilot: Pilot[Any], path: Path, *, key: str = "ctrl+s") -> Non
 
 
 async def _opened(pilot: Pilot[Any], runs: int) -> None:
+    """Wait until a session of `runs` runs is installed and all its turns are on screen."""
     app = pilot.app
     assert isinstance(app, PlaygroundApp)
-    await wait_for(pilot, lambda: app.state is not None and len(app.state.runs) == runs)
+    conversation = app.screen_main.query_one(Conversation)
+    await wait_for(
+        pilot,
+        lambda: (
+            app.state is not None
+            and len(app.state.runs) == runs
+            and len(conversation.query(AnswerTurn)) == runs
+        ),
+    )
     await pilot.pause()
 
 
