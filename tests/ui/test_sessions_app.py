@@ -409,3 +409,28 @@ def test_the_saved_file_holds_no_key_field(tmp_path: Path) -> None:
     doc = json.loads(session_bytes(session))
     assert doc["profile"]["key_ref"] == "env:AI_GATEWAY_API_KEY"
     assert "key" not in doc["profile"] and "api_key" not in json.dumps(doc)
+
+
+async def test_f2_a_failed_save_says_why_and_loses_nothing(
+    gateway: SimulatedGateway, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    app = sim_app(gateway.url, tmp_path)
+    notes = record_notifications(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await send(pilot, "Why is the sky blue?")
+        await finished(pilot, 1)
+        await _save_as(pilot, blocker / "s.session.json")
+        await until(pilot, lambda: any("Couldn't save" in n for n in notes))
+        assert app.state is not None and app.state.dirty and len(app.state.runs) == 1
+        assert app.sessions.path is None
+        journal = app.sessions.journal
+        assert journal is not None and journal.flush() and journal.path is not None
+        assert journal.path.exists()  # the recovery journal still holds the run
+        good = tmp_path / "s.session.json"
+        await _save_as(pilot, good)  # saving again, elsewhere, works
+        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+    message = next(n for n in notes if "Couldn't save" in n)
+    assert "not-a-folder" in message and "nothing was lost" in message
