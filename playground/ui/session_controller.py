@@ -144,7 +144,14 @@ class SessionController:
     async def after_start(self, session_file: str | None) -> None:
         """Open the file given on the command line, then offer what a crash left behind."""
         if session_file:
-            await self.open(Path(session_file), ask_first=False)
+            path = Path(session_file)  # the shell expanded ~ already
+            if await asyncio.to_thread(path.exists):
+                await self.open(path, ask_first=False)
+            else:  # `playground new.session.json`: a new session that ctrl+s saves there
+                self.path = path
+                self.app.notify(
+                    f"New session: ctrl+s saves it to {shown_path(path)}.", timeout=6, markup=False
+                )
         await self.offer_recovery()
 
     async def offer_recovery(self) -> None:

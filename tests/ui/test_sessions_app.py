@@ -434,3 +434,17 @@ async def test_f2_a_failed_save_says_why_and_loses_nothing(
         await until(pilot, lambda: app.state is not None and not app.state.dirty)
     message = next(n for n in notes if "Couldn't save" in n)
     assert "not-a-folder" in message and "nothing was lost" in message
+
+
+async def test_playground_with_a_new_file_name_saves_there(
+    gateway: SimulatedGateway, tmp_path: Path
+) -> None:
+    target = tmp_path / "fresh.session.json"
+    app = sim_app(gateway.url, tmp_path, session_file=target)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await send(pilot, "Why is the sky blue?")
+        await finished(pilot, 1)
+        await pilot.press("ctrl+s")  # no dialog: the file was named on the command line
+        await until(pilot, lambda: target.exists())
+        assert not isinstance(app.screen, PathScreen)

@@ -209,7 +209,7 @@ class MainScreen(Screen[None]):
             )
         )
 
-    @work(group="catalog", exit_on_error=False)
+    @work(group="catalog", exclusive=True, exit_on_error=False)
     async def _load_catalog(self) -> None:
         assert self.services is not None
         picker = self.query_one(ModelPicker)
