@@ -33,7 +33,9 @@ def app_environment(home: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.endswith("_API_KEY") and k not in ("VERCEL_OIDC_TOKEN", "TEXTUAL", "TEXTUAL_LOG")
+        if not k.endswith("_API_KEY")
+        # COLUMNS and LINES would override the pty's size (pytest-xdist workers set them).
+        and k not in ("VERCEL_OIDC_TOKEN", "TEXTUAL", "TEXTUAL_LOG", "COLUMNS", "LINES")
     }
     env.update(
         PYTHONPATH=os.pathsep.join([str(WORKTREE), str(TESTS)]),
