@@ -99,7 +99,7 @@ class KeyScreen(ModalScreen[KeyOutcome | None]):
                 Content.assemble(
                     ("API key for ", "bold"),
                     (safe_line(profile.name, 40), "bold $text-accent"),
-                    (f" ({host})", "bold"),
+                    (f" ({host})" if host != profile.name else "", "bold"),
                 ),
                 id="key-title",
             )
@@ -274,10 +274,10 @@ class KeyScreen(ModalScreen[KeyOutcome | None]):
             kind, source = "ask", "entered (this session only)"
         await services.use_key(key, kind=kind, source=source, profile=profile)  # type: ignore[arg-type]
         lines = [test_message if checked else test_message + " Using it anyway."]
-        if target != "none" or not saved.saved:
-            lines.append(saved.message)
         if target == "none" and self.storage is not None and self.storage.session_only:
-            lines.append(self.storage.session_only)
+            lines.append(self.storage.session_only)  # why, and how to keep it
+        else:
+            lines.append(saved.message)
         fine = checked and (saved.saved or target == "none")
         return KeyOutcome(" ".join(lines), warning=not fine)
 
