@@ -10,9 +10,10 @@ sidebar. Nothing is re-sent. `lane_settings` reads the screen the other way for 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from playground.core.request import Reasoning, ResponseFormat, Routing
+from playground.core.request import Reasoning, ResponseFormat
 from playground.core.run import Run
 from playground.core.session import LaneSettings, Session
 from playground.core.totals import totals_of
@@ -71,6 +72,7 @@ async def show_session(screen: MainScreen, session: Session) -> None:
     if lane is not None and lane.model:
         screen.model_id = lane.model
         screen.provider = lane.provider
+    screen.tool_flow.load()  # the session's tools, from its lane settings
     conversation = screen.query_one(Conversation)
     await conversation.clear()
     shown_group: str | None = None
@@ -105,10 +107,11 @@ def lane_settings(screen: MainScreen) -> LaneSettings | None:
         settings = editor.settings()
     except ValueError:
         return None
-    return LaneSettings(
-        name="",
+    base = screen.state.lane("") if screen.state is not None else LaneSettings()
+    return replace(  # the tools and the tool choice stay as the tool editor keeps them
+        base,
         model=screen.model_id or "",
-        routing=Routing(only=(screen.provider,)) if screen.provider else Routing(),
+        routing=replace(base.routing, only=(screen.provider,) if screen.provider else ()),
         params=settings.params,
         reasoning=(
             Reasoning(effort=settings.reasoning_effort) if settings.reasoning_effort else None

@@ -15,6 +15,7 @@ import yaml
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from playground.core.request import Tool
 from playground.core.session import Session
 from playground.services import StartOptions
 from playground.sim.server import SimulatedGateway
@@ -114,6 +115,8 @@ async def test_round_trip_single_compare_repeat_and_interrupted_runs(
         await send(pilot, "Why is the sky blue?")
         await finished(pilot, 1)
         await _record_compare_and_repeat(app)
+        assert app.state is not None
+        app.state.set_tools((Tool("get_time", "The current time in a city."),), "auto")
         await send(pilot, "/sim 500-mid after=20\nAnd sunsets?")
         await finished(pilot, 7)
         assert app.state is not None
@@ -146,6 +149,7 @@ async def test_round_trip_single_compare_repeat_and_interrupted_runs(
         totals = _text(screen.query_one(MetricsSidebar).query_one("#metrics-totals", Static))
         assert "7" in totals and "1 failed" in totals
         assert screen.model_id == saved.lanes[0].model
+        assert [t.name for t in screen.tool_flow.settings.tools] == ["get_time"]
 
         await pilot.press("ctrl+p")
         await pilot.press(*"Export to Markdown")
