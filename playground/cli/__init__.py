@@ -87,6 +87,11 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", metavar="FILE", help="a saved session to open")
     parser.add_argument("--model", "-m", metavar="ID", help="model to start with")
     parser.add_argument("--provider", metavar="SLUG", help="provider to pin the model to")
+    parser.add_argument(
+        "--debug-log",
+        action="store_true",
+        help="write a debug log (keys masked, mode 0600) to the state folder's logs/",
+    )
     add_gateway_arguments(parser)
     parser.add_argument("--version", action="version", version=f"playground {__version__}")
     return parser

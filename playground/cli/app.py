@@ -21,6 +21,7 @@ def _main(args: argparse.Namespace) -> int:
         model=args.model,
         provider=args.provider,
         session_file=args.file,
+        debug_log=bool(args.debug_log),
     )
     PlaygroundApp(launch).run()
     return EXIT_OK

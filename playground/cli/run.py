@@ -5,6 +5,7 @@
     playground run "Why is the sky blue?"
     playground run -m openai/gpt-4.1-mini --provider azure --json run.json "…"
     echo "…" | playground run -
+    playground run --session saved.session.json      # replay a saved session (cli/replay.py)
 
 With no key configured it uses the simulated gateway and says so in one line on stderr.
 Exit status: 0 when the run ended ``ok``, 1 when it did not (error, interrupted, incomplete,
@@ -65,10 +66,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", metavar="FILE", help="write the whole run (request, answer, figures) as JSON"
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no figures table on stderr")
+    parser.add_argument(
+        "--session",
+        metavar="FILE",
+        help="replay a saved session's requests in order (--provider / --model / --gateway "
+        "send them elsewhere)",
+    )
     add_gateway_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.session:
+        from playground.cli.replay import replay
+
+        return guarded(lambda: replay(args))
     return guarded(lambda: asyncio.run(_main(args)))
 
 

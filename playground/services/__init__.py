@@ -24,6 +24,7 @@ from playground.core.pricing import Prices
 from playground.core.profile import SIMULATED, Profile, ProfileKind
 from playground.core.request import ChatRequest
 from playground.core.run import RunBuilder
+from playground.core.secret import Secret
 from playground.services.profiles import ProfileChoice, choose_profile
 from playground.services.runs import LiveRun, RunObserver, new_run_id
 from playground.services.simulated import (
@@ -33,7 +34,7 @@ from playground.services.simulated import (
 )
 from playground.store.config import ConfigStore
 from playground.store.config_model import Config, LoadedConfig
-from playground.store.key_source import KeyArgs, ResolvedKey, missing_key_message
+from playground.store.key_source import KeyArgs, ResolvedKey, SourceKind, missing_key_message
 from playground.store.paths import Paths
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from playground.gateway.client import GatewayClient
     from playground.services.catalog import CatalogService, CatalogSource
+    from playground.services.keys import KeyService, KeyTest
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,10 @@ class Services:
         self._simulator: SimulatedGatewayProcess | None = None
         self._connecting = asyncio.Lock()
         self._catalog: CatalogService | None = None
+        self._keys: KeyService | None = None
+        self._retired: list[GatewayClient | SimulatedGatewayProcess] = []
+        self.run_observer: RunObserver | None = None
+        """Told about every run `new_run` makes (the app's recovery journal)."""
 
     # -- start and stop ----------------------------------------------------------------------
 
@@ -194,6 +200,9 @@ class Services:
         return self._client
 
     async def aclose(self) -> None:
+        for retired in self._retired:
+            await retired.aclose()
+        self._retired.clear()
         if self._catalog is not None:
             await self._catalog.aclose()
         if self._client is not None:
@@ -324,11 +333,97 @@ class Services:
             repeat_index=repeat_index,
             warmup=warmup,
         )
-        return LiveRun(self.client, builder, clock=self.clock, observer=observer)
+        return LiveRun(
+            self.client, builder, clock=self.clock, observer=observer or self.run_observer
+        )
 
     async def warm(self) -> None:
         """Open the connection before the first prompt (the client ignores errors here)."""
         await self.client.warm()
+
+    # -- changing the key or the gateway (the key screen, a loaded session) --------------------
+
+    @property
+    def keys(self) -> KeyService:
+        """The keyring (with its deadline) and the plaintext opt-in, for the key screen."""
+        if self._keys is None:
+            from playground.services.keys import KeyService
+            from playground.store.keys import FileKeyStore, KeyringKeyStore
+
+            store = KeyringKeyStore() if self.options.use_keyring else None
+            self._keys = KeyService(store, FileKeyStore(self.paths.insecure_keys_file))
+        return self._keys
+
+    @keys.setter
+    def keys(self, keys: KeyService) -> None:
+        """Use another key service (a keyring backend of the caller's choosing; tests)."""
+        self._keys = keys
+
+    @property
+    def key_profile(self) -> Profile:
+        """The gateway a key entered now is for: this one, or the configured default when
+        the simulated gateway stands in for it."""
+        if self.profile.is_simulated:
+            default = self.config.profile()
+            if default is not None and not default.is_simulated:
+                return default
+        return self.profile
+
+    async def check_key(self, key: Secret, profile: Profile | None = None) -> KeyTest:
+        """One authenticated call to the gateway with `key` (see `services.keys.check_key`)."""
+        from playground.services.keys import check_key
+
+        return await check_key(
+            profile or self.key_profile,
+            key,
+            transport=self._transport,
+            allow_insecure=self.options.allow_insecure,
+        )
+
+    async def use_key(
+        self,
+        key: Secret,
+        *,
+        kind: SourceKind = "ask",
+        source: str = "entered",
+        profile: Profile | None = None,
+    ) -> None:
+        """Use `key` for `profile` (default `key_profile`) from now on: the client is
+        rebuilt with it. Runs still streaming finish on the old client."""
+        profile = profile or self.key_profile
+        await self._rebuild(profile, ResolvedKey(profile.origin, key, kind, source))
+
+    async def switch_profile(self, profile: Profile) -> None:
+        """Talk to `profile` from now on, with the key bound to its origin (environment
+        variable, keyring or plaintext file; none if there is none). Only after the user
+        confirmed the host (RELIABILITY.md K7)."""
+        from playground.store.key_source import aresolve_key
+        from playground.store.keys import AsyncKeyStore
+
+        store = self.keys.store
+        key: ResolvedKey | None = None
+        if profile.key_env or not profile.is_loopback:
+            key = await aresolve_key(
+                profile,
+                store=AsyncKeyStore(store) if store is not None else None,
+                file_store=self.keys.file_store,
+            )
+        await self._rebuild(profile, key)
+
+    async def _rebuild(self, profile: Profile, key: ResolvedKey | None) -> None:
+        old_origin = self.profile.origin if not self.profile.is_simulated else None
+        self.profile, self.key = profile, key
+        if self._client is not None:
+            self._retired.append(self._client)  # a stream may still be reading from it
+            self._client = None
+        if profile.origin != old_origin:
+            if self._simulator is not None:
+                self._retired.append(self._simulator)
+                self._simulator = None
+            if self._catalog is not None:
+                await self._catalog.aclose()
+                self._catalog = None
+        await self.connect()
 
 
 def simulated_profile(url: str) -> Profile:

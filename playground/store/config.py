@@ -19,6 +19,9 @@ What it holds, all optional::
     [sessions]
     autosave = false                 # on quit with unsaved runs: ask (false) or save (true)
 
+    [logging]
+    debug_log = false                # a redacted debug log in the state folder (0600)
+
     [keymap]                         # binding id → keys
     send = "ctrl+j"
 
@@ -100,6 +103,8 @@ def config_to_toml(config: Config) -> str:
     doc["defaults"] = defaults
     if config.autosave != empty.autosave:
         doc["sessions"] = {"autosave": config.autosave}
+    if config.debug_log != empty.debug_log:
+        doc["logging"] = {"debug_log": config.debug_log}
     if config.keymap:
         doc["keymap"] = dict(config.keymap)
     if config.profiles:

@@ -79,6 +79,8 @@ class Config:
     """Quitting with unsaved runs saves them (True) or asks first (False)."""
     stall_threshold_s: float = DEFAULT_STALL_S
     """A gap between two deltas longer than this counts as a stall."""
+    debug_log: bool = False
+    """Write the redacted debug log (``[logging] debug_log``, like ``--debug-log``)."""
     unknown: Mapping[KeyPath, Any] = field(default_factory=dict)
     """Keys this version does not know, by path; written back unchanged."""
 

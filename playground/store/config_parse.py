@@ -196,6 +196,15 @@ def _read_doc(reader: _Reader, doc: dict[str, Any]) -> Config:
                             values["autosave"] = value
                     else:
                         reader.keep_unknown(("sessions", sub), sub_raw)
+        elif key == "logging":
+            if reader.expect(path, raw, "table") is not _BAD:
+                for sub, sub_raw in raw.items():
+                    if sub == "debug_log":
+                        value = reader.expect(("logging", sub), sub_raw, "bool")
+                        if value is not _BAD:
+                            values["debug_log"] = value
+                    else:
+                        reader.keep_unknown(("logging", sub), sub_raw)
         elif key == "keymap":
             if reader.expect(path, raw, "table") is not _BAD:
                 keymap = {}

@@ -22,12 +22,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from playground.core.sanitize import safe_line
-from playground.core.session import SessionProfile
 from playground.services import Services, StartOptions
+from playground.services.diagnostics import Logging, logging_warning_detail, start_logging
 from playground.services.session_state import SessionState
 from playground.store.paths import Paths
 from playground.ui.app_themes import AppThemes
 from playground.ui.screens.main import MainScreen
+from playground.ui.session_controller import SessionController
 from playground.ui.widgets.prompt_editor import PromptSettings
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class LaunchOptions:
     """The clock that stamps events (tests and screenshots fix it)."""
     transport: httpx.AsyncBaseTransport | None = None
     """An HTTP transport for the gateway client (tests and screenshots)."""
+    debug_log: bool = False
+    """``--debug-log``: write the redacted debug log (also ``[logging] debug_log``)."""
 
 
 class PlaygroundApp(App[None]):
@@ -57,6 +60,22 @@ class PlaygroundApp(App[None]):
     CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit the app."),
+        Binding(
+            "ctrl+s",
+            "save_session",
+            "Save",
+            id="save-session",
+            show=False,
+            tooltip="Save the session (asks for a file the first time).",
+        ),
+        Binding(
+            "ctrl+o",
+            "open_session",
+            "Open",
+            id="open-session",
+            show=False,
+            tooltip="Open a saved session.",
+        ),
     ]
 
     def __init__(self, launch: LaunchOptions = LaunchOptions()) -> None:
@@ -69,6 +88,9 @@ class PlaygroundApp(App[None]):
         )
         self.themes = AppThemes(self, launch.paths or Paths.default())
         """The themes: registered on mount, the saved one restored, switches saved."""
+        self.sessions = SessionController(self)
+        """Save, open, export, recovery and quitting (`ui.session_controller`)."""
+        self.log_setup: Logging | None = None
 
     @property
     def screen_main(self) -> MainScreen:
@@ -89,22 +111,21 @@ class PlaygroundApp(App[None]):
         gc.freeze()
 
     def on_mount(self) -> None:
-        if os.environ.get("TEXTUAL", "") and "devtools" in os.environ.get("TEXTUAL", ""):
-            self.notify(
-                "Textual devtools are on: everything the app logs goes to a local socket.",
-                severity="warning",
-                markup=False,
-            )
+        warning = logging_warning_detail(os.environ)
+        if warning:
+            self.notify(warning, severity="warning", timeout=12, markup=False)
         self.themes.install()
         self._start_services()
 
     @work(exclusive=True, group="start", exit_on_error=False)
     async def _start_services(self) -> None:
+        launch = self.launch
+        paths = launch.paths or Paths.default()
+        self.log_setup = start_logging(paths, debug=launch.debug_log)
         try:
-            launch = self.launch
             services = await Services.start(
                 launch.start,
-                paths=launch.paths,
+                paths=paths,
                 transport=launch.transport,
                 clock=launch.clock or time.perf_counter_ns,
             )
@@ -118,12 +139,13 @@ class PlaygroundApp(App[None]):
             )
             return
         self.services = services
-        profile = services.profile
-        key_ref = services.key.key_ref if services.key is not None else None
-        self.state = SessionState.new(
-            SessionProfile(profile.name, profile.base_url, profile.kind, key_ref)
-        )
-        for notice in services.notices:
+        self.log_setup.register(services.key.secret if services.key is not None else None)
+        if services.config.debug_log and self.log_setup.debug_log is None:
+            self.log_setup.close()
+            self.log_setup = start_logging(paths, debug=True)
+            self.log_setup.register(services.key.secret if services.key is not None else None)
+        self.state = self.sessions.start(services)
+        for notice in (*services.notices, *self.log_setup.notices):
             self.notify(safe_line(notice, 400), timeout=12, markup=False)
         await self._main.ready.wait()
         self._main.attach(services, self.state)
@@ -131,10 +153,18 @@ class PlaygroundApp(App[None]):
             self.notify(
                 safe_line(services.missing_key_message, 300), severity="warning", markup=False
             )
+        await self.sessions.after_start(launch.session_file)
 
     async def on_unmount(self) -> None:
+        self.sessions.close()
         if self.services is not None:
             await self.services.aclose()
+        if self.log_setup is not None:
+            self.log_setup.close()
+
+    async def action_quit(self) -> None:
+        """Quit; unsaved runs are saved (autosave) or asked about first."""
+        self.run_worker(self.sessions.quit_flow(), group="quit", exclusive=True)
 
     # -- shared actions ------------------------------------------------------------------------
 
@@ -174,15 +204,55 @@ class PlaygroundApp(App[None]):
     def action_compare(self) -> None:
         self.notify("Compare mode arrives with the compare screen.", severity="information")
 
-    def action_set_key(self) -> None:
-        if self.services is not None and self.services.needs_key:
-            message = self.services.missing_key_message
-        else:
-            message = (
-                "Set a key with `playground key set` in a shell, or the profile's environment "
-                "variable, then restart."
-            )
-        self.notify(safe_line(message, 300), severity="information", markup=False)
+    def action_set_key(self, reason: str = "") -> None:
+        """Open the key screen (badge, palette, a send without a key, a rejected key)."""
+        if self.services is None:
+            self.notify("Still starting: try again in a moment.", severity="warning")
+            return
+        from playground.ui.screens.key import KeyOutcome, KeyScreen
+
+        if any(isinstance(screen, KeyScreen) for screen in self.screen_stack):
+            return
+
+        def done(outcome: KeyOutcome | None) -> None:
+            if outcome is not None:
+                self.gateway_changed()
+                self.notify(
+                    safe_line(outcome.message, 500),
+                    title="API key",
+                    severity="warning" if outcome.warning else "information",
+                    timeout=10,
+                    markup=False,
+                )
+
+        self.push_screen(KeyScreen(self.services, reason=reason), done)
+
+    def offer_key(self, message: str) -> None:
+        """A run was rejected (401/403): offer the key screen with the gateway's reason."""
+        self.action_set_key(reason=message)
+
+    def gateway_changed(self) -> None:
+        """The key or the gateway changed: mask the new key in logs, show the new badge,
+        load the new gateway's catalog, record runs against it."""
+        services, state = self.services, self.state
+        if services is None or state is None:
+            return
+        if self.log_setup is not None and services.key is not None:
+            self.log_setup.register(services.key.secret)
+        self.sessions.sync_profile()
+        self._main.attach(services, state)
+
+    def action_save_session(self) -> None:
+        self.sessions.save()
+
+    def action_save_session_as(self) -> None:
+        self.sessions.save(ask=True)
+
+    def action_open_session(self) -> None:
+        self.sessions.open_dialog()
+
+    def action_export_session(self) -> None:
+        self.sessions.export()
 
     # -- the command palette ---------------------------------------------------------------------
 
@@ -195,4 +265,14 @@ class PlaygroundApp(App[None]):
             yield from commands()
         yield SystemCommand(
             "Set API key", "Enter or replace the gateway's key", self.action_set_key
+        )
+        yield SystemCommand("Save session", "Save to its file (ctrl+s)", self.action_save_session)
+        yield SystemCommand("Save session as…", "Save to a new file", self.action_save_session_as)
+        yield SystemCommand(
+            "Open session…", "A saved session or a recent one (ctrl+o)", self.action_open_session
+        )
+        yield SystemCommand(
+            "Export to Markdown…",
+            "Every run and its figures, for sharing",
+            self.action_export_session,
         )

@@ -10,6 +10,7 @@ stream and keeps the partial answer, marked stopped.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -181,10 +182,7 @@ class MainScreen(Screen[None]):
         """The services are ready (the app starts them after the first paint)."""
         self.services = services
         self.state = state
-        badge = services.badge
-        self.query_one(TopBar).show_badge(
-            Badge(badge.profile, badge.host, badge.source, badge.simulated, badge.missing)
-        )
+        self.show_badge(services)
         self.query_one(MetricsSidebar).show_totals(state.totals())
         self.tool_flow.load()
         if self.model_id is None:
@@ -194,7 +192,24 @@ class MainScreen(Screen[None]):
         self._show_target()
         self._load_catalog()
 
-    @work(group="catalog", exit_on_error=False)
+    def show_badge(self, services: Services) -> None:
+        """The gateway, where its key came from (last four only), and a warning when Textual
+        itself may be logging elsewhere (RELIABILITY.md X3)."""
+        from playground.services.diagnostics import logging_warning
+
+        badge = services.badge
+        self.query_one(TopBar).show_badge(
+            Badge(
+                badge.profile,
+                badge.host,
+                badge.source,
+                badge.simulated,
+                badge.missing,
+                warning=logging_warning(os.environ),
+            )
+        )
+
+    @work(group="catalog", exclusive=True, exit_on_error=False)
     async def _load_catalog(self) -> None:
         assert self.services is not None
         picker = self.query_one(ModelPicker)
@@ -422,6 +437,8 @@ class MainScreen(Screen[None]):
         self.attach_flow.after_record()
         if run.tool_calls:
             self.run_worker(self.tool_flow.offer(run), group="tools", exit_on_error=False)
+        if run.error is not None and run.error.kind == "auth":
+            self.app.offer_key(run.error.message)  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":

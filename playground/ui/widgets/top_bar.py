@@ -32,10 +32,14 @@ class Badge:
 def badge_content(badge: Badge | None) -> Content:
     if badge is None:
         return Content.styled("connecting…", MUTED)
+    warning: list[str | tuple[str, str]] = []
+    if badge.warning:
+        warning.append((f"  ⚠ {safe_line(badge.warning, 60)}", "bold $text-warning"))
     if badge.simulated:
         return Content.assemble(
             ("Simulated gateway", "bold $text-warning"),
             ("  no key: click here to add one", MUTED),
+            *warning,
         )
     host = safe_line(badge.host, 40)
     source = safe_line(badge.source, 60)
@@ -45,9 +49,7 @@ def badge_content(badge: Badge | None) -> Content:
         (f" {host} ", MUTED),
         ("⚿ " + ("no key: click to add one" if badge.missing else source), style),
     ]
-    if badge.warning:
-        parts.append((f"  ⚠ {safe_line(badge.warning, 60)}", "bold $text-warning"))
-    return Content.assemble(*parts)
+    return Content.assemble(*parts, *warning)
 
 
 def target_content(model: str | None, provider: str | None) -> Content:
