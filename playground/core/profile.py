@@ -101,11 +101,17 @@ def is_loopback_host(host: str) -> bool:
 def guess_kind(url: str) -> ProfileKind:
     """The dialect a URL most likely speaks."""
     host = (urlsplit(normalize_base_url(url)).hostname or "").lower()
-    if host.endswith("vercel.sh"):
+    if _is_domain(host, "vercel.sh"):
         return "vercel"
-    if host.endswith("openrouter.ai"):
+    if _is_domain(host, "openrouter.ai"):
         return "openrouter"
     return "openai"
+
+
+def _is_domain(host: str, domain: str) -> bool:
+    """`host` is `domain` or one of its subdomains (``evilvercel.sh`` is not ``vercel.sh``:
+    the dialect decides which environment variable's key is sent)."""
+    return host == domain or host.endswith("." + domain)
 
 
 def profile_for_url(url: str, *, name: str | None = None) -> Profile:

@@ -25,11 +25,14 @@ _REPLACE_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if missing; folders this creates are 0700."""
+    """Create `path` (and parents) if missing; every folder this creates is 0700 (``mkdir``
+    gives missing parents the umask's mode, so they are set one by one)."""
     if not path.is_dir():
+        missing = [path, *(p for p in path.parents if not p.exists())]
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            path.chmod(DIR_MODE)
+        for folder in missing:
+            with contextlib.suppress(OSError):
+                folder.chmod(DIR_MODE)
     return path
 
 

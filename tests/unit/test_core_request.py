@@ -51,3 +51,13 @@ def test_pinning_and_message_parts() -> None:
     assert len(message.attachments) == 2
     assert isinstance(message.attachments[0], ImagePart)
     assert message.attachments[0].data_url == "data:image/png;base64,iVBOR"
+
+
+def test_only_the_real_domains_get_a_gateway_dialect() -> None:
+    from playground.core.profile import guess_kind
+
+    assert guess_kind("https://ai-gateway.vercel.sh/v1") == "vercel"
+    assert guess_kind("https://vercel.sh/v1") == "vercel"
+    assert guess_kind("https://evilvercel.sh/v1") == "openai"
+    assert guess_kind("https://openrouter.ai/api/v1") == "openrouter"
+    assert guess_kind("https://notopenrouter.ai/api/v1") == "openai"

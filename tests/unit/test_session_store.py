@@ -89,6 +89,7 @@ def test_f8_new_files_are_0600_in_0700_folders(store: SessionStore, tmp_path: Pa
     assert _mode(path.parent) == 0o700
     assert _mode(store.paths.recent_file) == 0o600
     assert _mode(store.paths.state) == 0o700
+    assert _mode(store.paths.data) == 0o700  # a parent the save created, not only the leaf
 
 
 def test_f7_a_symlinked_session_keeps_its_link(store: SessionStore, tmp_path: Path) -> None:
