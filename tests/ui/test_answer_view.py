@@ -70,10 +70,11 @@ class Host(App[None]):
         self.links.append((message.url, message.text))
 
 
-async def _settle(view: AnswerView) -> None:
-    for _ in range(500):
-        if view.is_finished:
-            break
+async def _settle(view: AnswerView, seconds: float = 30.0) -> None:
+    """Wait until the view has rendered its final text (a 100,000-token answer takes a few
+    seconds on a busy 2-core machine)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not view.is_finished and asyncio.get_running_loop().time() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     await view.app.workers.wait_for_complete()
     assert view.is_finished
