@@ -218,3 +218,35 @@ __all__ = [
     "generate",
     "generate_all",
 ]
+
+
+DISPLAY_DATA_CHARS = 48
+"""How much of an attachment's base64 a program shown on screen keeps."""
+
+
+def elide_attachments(request: ChatRequest) -> tuple[ChatRequest, int]:
+    """`request` with every inline attachment's base64 cut to its start plus a note, for
+    showing a program on screen (megabytes of base64 are unreadable and slow to lay out),
+    and how many characters were cut. The program that is copied keeps everything."""
+    from dataclasses import replace
+
+    from playground.core.request import FilePart, ImagePart, Message
+
+    cut = 0
+    messages: list[Message] = []
+    for message in request.messages:
+        if isinstance(message.content, str):
+            messages.append(message)
+            continue
+        parts = []
+        for part in message.content:
+            if isinstance(part, ImagePart | FilePart) and len(part.data) > DISPLAY_DATA_CHARS * 2:
+                removed = len(part.data) - DISPLAY_DATA_CHARS
+                cut += removed
+                note = f"…({removed:,} more base64 characters: the copied program has them)"
+                part = replace(part, data=part.data[:DISPLAY_DATA_CHARS] + note)
+            parts.append(part)
+        messages.append(replace(message, content=tuple(parts)))
+    if not cut:
+        return request, 0
+    return replace(request, messages=tuple(messages)), cut

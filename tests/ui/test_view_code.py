@@ -143,3 +143,38 @@ async def test_the_palette_opens_it_and_a_theme_switch_recolours_it(
         await wait_for(pilot, lambda: screen.code_style == "friendly")
         app.theme = "playground-high-contrast"
         await wait_for(pilot, lambda: screen.code_style == "github-dark")
+
+
+async def test_big_attachments_are_cut_short_on_screen_and_whole_when_copied(
+    tmp_path: Path,
+) -> None:
+    import base64
+
+    from textual.app import App
+
+    from playground.core.profile import BUILTIN_PROFILES
+    from playground.core.request import ChatRequest, ImagePart, Message, TextPart
+
+    data = base64.b64encode(bytes(range(256)) * 12_000).decode()  # ~4 MB of base64
+    request = ChatRequest(
+        "openai/gpt-4.1-mini",
+        (Message("user", (TextPart("What is this?"), ImagePart("image/png", data=data))),),
+    )
+    screen = ViewCodeScreen.for_request(request, BUILTIN_PROFILES["vercel"], start="curl")
+    assert all(len(code.code) < 20_000 for code in screen.codes.values())
+    assert "the copied program has them" in screen.codes["curl"].code
+
+    copied: list[str] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = Host()
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign,assignment]
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: copied)
+    assert data in copied[0]
+    assert copied[0] == curl_code(request, CodeTarget.for_profile(BUILTIN_PROFILES["vercel"]))

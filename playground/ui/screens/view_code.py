@@ -16,6 +16,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from playground.core.profile import Profile
 from playground.core.request import ChatRequest
@@ -26,6 +27,8 @@ from playground.services.codegen import (
     CodeLanguage,
     CodeTarget,
     GeneratedCode,
+    elide_attachments,
+    generate,
     generate_all,
 )
 from playground.ui.themes import code_theme_of
@@ -79,6 +82,9 @@ class ViewCodeScreen(Screen[None]):
         self._start = start
         self.code_style = ""
         """The Pygments style the code is painted with (the app theme's)."""
+        self.full_request: tuple[ChatRequest, CodeTarget] | None = None
+        """Set when the programs on screen have their attachments cut short: copying makes
+        the whole program from this request."""
 
     @classmethod
     def for_request(
@@ -89,9 +95,13 @@ class ViewCodeScreen(Screen[None]):
         gateway = "the simulated gateway" if profile.is_simulated else profile.display_host
         route = request.routing.pinned or "auto"
         heading = f"{request.model} › {route} · {gateway} ({target.base_url})"
-        return cls(
-            generate_all(request, target), heading=heading, key_env=target.key_env, start=start
+        shown, cut = elide_attachments(request)
+        screen = cls(
+            generate_all(shown, target), heading=heading, key_env=target.key_env, start=start
         )
+        if cut:  # what is copied is generated again from the whole request, off the UI thread
+            screen.full_request = (request, target)
+        return screen
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -145,6 +155,26 @@ class ViewCodeScreen(Screen[None]):
 
     def action_copy(self) -> None:
         generated = self.codes[self.language]
+        if self.full_request is not None:
+            request, target = self.full_request
+            language = generated.language
+            self.notify("Preparing the whole program, attachments included…", timeout=3)
+            self.run_worker(
+                lambda: generate(language, request, target),
+                thread=True,
+                group="view-code-copy",
+                exclusive=True,
+            )
+            return
+        self._copy(generated)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "view-code-copy" and event.state == WorkerState.SUCCESS:
+            result = event.worker.result
+            if isinstance(result, GeneratedCode):
+                self._copy(result)
+
+    def _copy(self, generated: GeneratedCode) -> None:
         what = (
             "the curl command"
             if generated.language == "curl"
