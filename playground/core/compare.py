@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from playground.core.request import ChatRequest
 from playground.core.run import Figures, Run
 from playground.core.stats import Summary, summarize
 
@@ -125,6 +126,19 @@ def compare_figures(a: Figures, b: Figures) -> RunComparison:
         ),
         (a.served_by, b.served_by),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LaneTarget:
+    """Where one lane sends: a model, pinned to a provider or (None) routed by the gateway."""
+
+    lane: str
+    model: str
+    provider: str | None = None
+
+    def request(self, base: ChatRequest) -> ChatRequest:
+        """`base` sent to this lane's model and provider (the lanes share everything else)."""
+        return base.with_model(self.model).pinned_to(self.provider)
 
 
 # -- repeat mode ----------------------------------------------------------------------------
@@ -270,6 +284,7 @@ __all__ = [
     "FigureComparison",
     "FigureSpec",
     "LaneStats",
+    "LaneTarget",
     "RunComparison",
     "RunSlot",
     "compare_figures",

@@ -1,0 +1,88 @@
+"""A compare lane's answer: an `AnswerTurn` that fills the lane, scrolls itself, and is reused
+from run to run (cleared, not remounted: a repeat of twenty runs would otherwise mount, lay
+out and warm up twenty answer views while it measures).
+
+Two answers stream at once in compare mode, so each paints at `LANE_FPS` rather than the
+single answer's 30 Hz (bench/README.md: 20 Hz keeps the lag bound with less CPU). The status
+line under the answer is left empty: the lane's figures show the same notes.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Static
+
+from playground.core.sanitize import safe_line
+from playground.ui.widgets.answer_view import AnswerView
+from playground.ui.widgets.conversation import AnswerTurn, ErrorCard
+
+LANE_FPS = 20.0
+"""Paints per second of each lane's answer while it streams."""
+MUTED = "$text-muted"
+
+
+class LaneAnswerView(AnswerView):
+    """An `AnswerView` of a fixed size (it fills its lane and scrolls itself).
+
+    Textual lays the whole screen out whenever a widget's virtual size changes, because an
+    auto-sized widget would grow. This view's size never follows its content, so its growth
+    only repaints it; it keeps to the bottom itself while the reader is there. On the compare
+    screen (a hundred widgets) that layout pass was most of the cost of streaming
+    (bench/compare_render.py).
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        viewport = self.scrollable_content_region.height
+        if self.is_anchored and self.scroll_y >= max(0, old.height - viewport):
+            # The reader is at the bottom: stay there (what the layout pass would have done).
+            bottom = max(0, new.height - viewport)
+            self.scroll_target_y = bottom
+            self.scroll_y = bottom
+
+
+class LaneTurn(AnswerTurn):
+    """One lane's answer, header on top, the answer view filling the rest."""
+
+    DEFAULT_CSS = """
+    LaneTurn { height: 1fr; margin: 0; }
+    LaneTurn > AnswerView {
+        height: 1fr;
+        overflow-y: auto;
+        padding: 0 0 0 1;
+        scrollbar-size-vertical: 0;
+    }
+    LaneTurn > .answer-status { display: none; }
+    """
+    # No scrollbar: re-rendered on every paint as the answer grows, it cost more than the
+    # answer itself (bench/compare_render.py). The wheel and the keys still scroll.
+
+    def __init__(self, header: str, *, max_fps: float = LANE_FPS) -> None:
+        super().__init__(header)
+        self._max_fps = max_fps
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled(safe_line(self._header, 200), MUTED), classes="answer-header")
+        yield LaneAnswerView(max_fps=self._max_fps)
+        yield Static("", classes="answer-status")
+        yield ErrorCard()
+
+    def reset(self, header: str) -> None:
+        """Start over for the next run: empty answer, new header, no error card."""
+        self._header = header
+        self.run = None
+        self.query_one(".answer-header", Static).update(
+            Content.styled(safe_line(header, 200), MUTED), layout=False
+        )
+        self.query_one(ErrorCard).remove_class("-shown")
+        answer = self.answer
+        answer.clear()
+        answer.anchor()  # follow the new answer even if the user scrolled the last one
+
+    def show_status(self, content: Content | str) -> None:
+        """Not shown in a lane: its figures carry the same notes (and an update here would
+        lay the whole screen out five times a second)."""
