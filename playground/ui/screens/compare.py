@@ -523,6 +523,9 @@ class CompareScreen(Screen[None]):
             titles = [f"{lane} · {lane_title(self.targets[lane])}" for lane in LANES]
         self.query_one(RepeatPanel).show_stats(stats, titles=titles, published=published)
 
+    def action_focus_repeat_count(self) -> None:
+        self.query_one(RepeatPanel).focus_count()
+
     def action_toggle_results(self) -> None:
         self.toggle_class("-results")
 
@@ -574,6 +577,11 @@ class CompareScreen(Screen[None]):
             "Repeat ×N",
             "N runs per lane, interleaved, for min/P50/P95/max (ctrl+r)",
             self.action_repeat,
+        )
+        yield SystemCommand(
+            "Repeat count…",
+            "How many runs per lane Repeat ×N makes (type it, then ctrl+r)",
+            self.action_focus_repeat_count,
         )
         yield SystemCommand("Diff the answers", "Where lane A and B differ (f4)", self.action_diff)
         yield SystemCommand(

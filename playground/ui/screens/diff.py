@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from playground.core.answer_diff import RunDiff, WordDiff, diff_runs
+from playground.core.answer_diff import FieldDifference, RunDiff, WordDiff, diff_runs
 from playground.core.run import Run
 from playground.core.sanitize import safe_line, safe_text
 
@@ -37,8 +37,33 @@ def diff_content(diff: WordDiff) -> Content:
         if chunk.a:
             parts.append((safe_text(chunk.a), ONLY_A))
         if chunk.b:
-            parts.append((safe_text(chunk.b), ONLY_B))
+            b = chunk.b
+            if chunk.a and not chunk.a[-1].isspace() and not b[0].isspace():
+                b = " " + b  # "sky blue" → "sky azure", not "sky blueazure"
+            parts.append((safe_text(b), ONLY_B))
     return Content.assemble(*parts)
+
+
+def fields_content(fields: tuple[FieldDifference, ...], width: int) -> Content:
+    """The runs' properties in three aligned columns; the ones that differ marked ≠."""
+    label_width = max((len(f.label) for f in fields), default=0) + 2
+    cell = max(12, (width - label_width - 4) // 2)
+    lines = [
+        Content.assemble(
+            ("".ljust(label_width), ""), ("A".ljust(cell), "bold"), ("B".ljust(cell), "bold")
+        )
+    ]
+    for field in fields:
+        style = "" if field.same else "bold $text-warning"
+        lines.append(
+            Content.assemble(
+                (field.label.ljust(label_width), MUTED),
+                (safe_line(field.a, cell - 2).ljust(cell), style),
+                (safe_line(field.b, cell - 2).ljust(cell), style),
+                ("" if field.same else "≠", style),
+            )
+        )
+    return Content("\n").join(lines)
 
 
 def similarity_line(diff: WordDiff) -> str:
@@ -60,7 +85,7 @@ class DiffScreen(ModalScreen[None]):
     }
     DiffScreen #diff-title { height: auto; text-style: bold; }
     DiffScreen #diff-legend { height: 1; color: $text-muted; }
-    DiffScreen DataTable { height: auto; max-height: 12; margin: 1 0; }
+    DiffScreen #diff-fields { height: auto; margin: 1 0; }
     DiffScreen #diff-body { height: 1fr; }
     DiffScreen .diff-heading { text-style: bold; margin: 1 0 0 0; }
     DiffScreen .diff-text { height: auto; }
@@ -86,7 +111,7 @@ class DiffScreen(ModalScreen[None]):
                 ),
                 id="diff-legend",
             )
-            yield DataTable(cursor_type="none", zebra_stripes=True, id="diff-fields")
+            yield Static("", id="diff-fields")
             with VerticalScroll(id="diff-body"):
                 yield Static(Content.styled("Comparing the answers…", MUTED), id="diff-summary")
                 yield Static(Content.styled("Answer", "bold"), classes="diff-heading")
@@ -99,8 +124,6 @@ class DiffScreen(ModalScreen[None]):
                 yield Static("", id="diff-reasoning", classes="diff-text")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("", "A", "B", "")
         self.query_one("#diff-reasoning-heading").display = False
         self.query_one("#diff-reasoning").display = False
         self._compute()
@@ -112,16 +135,8 @@ class DiffScreen(ModalScreen[None]):
 
     def _show(self, diff: RunDiff) -> None:
         self.diff = diff
-        table = self.query_one(DataTable)
-        for field in diff.fields:
-            mark = "" if field.same else "≠"
-            style = "" if field.same else "bold $text-warning"
-            table.add_row(
-                Content.styled(field.label, MUTED),
-                Content.styled(safe_line(field.a, 120), style),
-                Content.styled(safe_line(field.b, 120), style),
-                Content.styled(mark, style),
-            )
+        fields = self.query_one("#diff-fields", Static)
+        fields.update(fields_content(diff.fields, fields.size.width or 100))
         self.query_one("#diff-summary", Static).update(
             Content.styled(similarity_line(diff.words), MUTED)
         )

@@ -252,6 +252,10 @@ class RepeatPanel(Horizontal):
         self.post_message(self.Requested(self, n, self.warmup))
         return True
 
+    def focus_count(self) -> None:
+        """Put the cursor in N (its text selected, so typing replaces it)."""
+        self.query_one("#repeat-n", Input).focus()
+
     def set_running(self, running: bool) -> None:
         """Switch the button between starting and stopping a series."""
         self.running = running
