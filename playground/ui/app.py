@@ -127,11 +127,6 @@ class PlaygroundApp(App[None]):
             self.notify(safe_line(notice, 400), timeout=12, markup=False)
         await self._main.ready.wait()
         self._main.attach(services, self.state)
-        # Start-up objects (Textual's, the catalog's) never die: move them out of the
-        # collector's way, or every full collection walks them mid-stream (bench/README.md,
-        # "Streaming Markdown render": paint gaps over 100 ms were full collections).
-        gc.collect()
-        gc.freeze()
         if services.needs_key:
             self.notify(
                 safe_line(services.missing_key_message, 300), severity="warning", markup=False

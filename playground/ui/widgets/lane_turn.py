@@ -15,6 +15,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Static
 
+from playground.core.run import Run
 from playground.core.sanitize import safe_line
 from playground.ui.widgets.answer_view import AnswerView
 from playground.ui.widgets.conversation import AnswerTurn, ErrorCard
@@ -36,9 +37,12 @@ class LaneAnswerView(AnswerView):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
+    follow = True
+    """Keep to the bottom while the reader is there (off once the run has ended)."""
+
     def watch_virtual_size(self, old: Size, new: Size) -> None:
         viewport = self.scrollable_content_region.height
-        if self.is_anchored and self.scroll_y >= max(0, old.height - viewport):
+        if self.follow and self.scroll_y >= max(0, old.height - viewport):
             # The reader is at the bottom: stay there (what the layout pass would have done).
             bottom = max(0, new.height - viewport)
             self.scroll_target_y = bottom
@@ -81,7 +85,18 @@ class LaneTurn(AnswerTurn):
         self.query_one(ErrorCard).remove_class("-shown")
         answer = self.answer
         answer.clear()
+        if isinstance(answer, LaneAnswerView):
+            answer.follow = True
         answer.anchor()  # follow the new answer even if the user scrolled the last one
+
+    def finish(self, run: Run, *, hint: str = "") -> None:
+        """The run ended: show its answer from the top (two answers are read side by side
+        from their start; the stream followed the bottom)."""
+        super().finish(run, hint=hint)
+        answer = self.answer
+        if isinstance(answer, LaneAnswerView):
+            answer.follow = False
+        answer.scroll_to(y=0, animate=False, immediate=True)  # also releases the anchor
 
     def show_status(self, content: Content | str) -> None:
         """Not shown in a lane: its figures carry the same notes (and an update here would
