@@ -1,6 +1,7 @@
-"""A compare lane's answer: an `AnswerTurn` that fills the lane, scrolls itself, and is reused
-from run to run (cleared, not remounted: a repeat of twenty runs would otherwise mount, lay
-out and warm up twenty answer views while it measures).
+"""A compare lane's answer: an `AnswerTurn` that fills the lane, scrolls itself (so its growth
+never lays the screen out: `AnswerView` skips that pass once it is taller inside than out),
+and is reused from run to run (cleared, not remounted: a repeat of twenty runs would otherwise
+mount, lay out and warm up twenty answer views while it measures).
 
 Two answers stream at once in compare mode, so each paints at `LANE_FPS` rather than the
 single answer's 30 Hz (bench/README.md: 20 Hz keeps the lag bound with less CPU). The status
@@ -11,8 +12,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Static
 
 from playground.core.run import Run
@@ -23,30 +22,6 @@ from playground.ui.widgets.conversation import AnswerTurn, ErrorCard
 LANE_FPS = 20.0
 """Paints per second of each lane's answer while it streams."""
 MUTED = "$text-muted"
-
-
-class LaneAnswerView(AnswerView):
-    """An `AnswerView` of a fixed size (it fills its lane and scrolls itself).
-
-    Textual lays the whole screen out whenever a widget's virtual size changes, because an
-    auto-sized widget would grow. This view's size never follows its content, so its growth
-    only repaints it; it keeps to the bottom itself while the reader is there. On the compare
-    screen (a hundred widgets) that layout pass was most of the cost of streaming
-    (bench/compare_render.py).
-    """
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-
-    follow = True
-    """Keep to the bottom while the reader is there (off once the run has ended)."""
-
-    def watch_virtual_size(self, old: Size, new: Size) -> None:
-        viewport = self.scrollable_content_region.height
-        if self.follow and self.scroll_y >= max(0, old.height - viewport):
-            # The reader is at the bottom: stay there (what the layout pass would have done).
-            bottom = max(0, new.height - viewport)
-            self.scroll_target_y = bottom
-            self.scroll_y = bottom
 
 
 class LaneTurn(AnswerTurn):
@@ -71,7 +46,7 @@ class LaneTurn(AnswerTurn):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(safe_line(self._header, 200), MUTED), classes="answer-header")
-        yield LaneAnswerView(max_fps=self._max_fps)
+        yield AnswerView(max_fps=self._max_fps)
         yield Static("", classes="answer-status")
         yield ErrorCard()
 
@@ -85,18 +60,13 @@ class LaneTurn(AnswerTurn):
         self.query_one(ErrorCard).remove_class("-shown")
         answer = self.answer
         answer.clear()
-        if isinstance(answer, LaneAnswerView):
-            answer.follow = True
         answer.anchor()  # follow the new answer even if the user scrolled the last one
 
     def finish(self, run: Run, *, hint: str = "") -> None:
         """The run ended: show its answer from the top (two answers are read side by side
         from their start; the stream followed the bottom)."""
         super().finish(run, hint=hint)
-        answer = self.answer
-        if isinstance(answer, LaneAnswerView):
-            answer.follow = False
-        answer.scroll_to(y=0, animate=False, immediate=True)  # also releases the anchor
+        self.answer.scroll_to(y=0, animate=False, immediate=True)  # also releases the anchor
 
     def show_status(self, content: Content | str) -> None:
         """Not shown in a lane: its figures carry the same notes (and an update here would
