@@ -95,6 +95,8 @@ class CompareScreen(Screen[None]):
     CompareScreen .lane-answer { height: 1fr; padding: 0 1; }
     CompareScreen PromptEditor { border-top: hkey $foreground 10%; max-height: 14; }
     CompareScreen PromptEditor #message { max-height: 6; }
+    /* Attachments and tools are the main screen's: compare sends one plain turn. */
+    CompareScreen PromptEditor #attach, CompareScreen PromptEditor #tools { display: none; }
     CompareScreen.-short #compare-title { display: none; }
     CompareScreen.-short PromptEditor #message { max-height: 3; min-height: 3; }
     CompareScreen.-short PromptEditor #send-row { display: none; }
