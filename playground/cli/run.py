@@ -6,6 +6,7 @@
     playground run -m openai/gpt-4.1-mini --provider azure --json run.json "…"
     echo "…" | playground run -
     playground run --session saved.session.json      # replay a saved session (cli/replay.py)
+    playground run --compare azure,openai --repeat 10 --json out.json "…"   # cli/compare.py
 
 With no key configured it uses the simulated gateway and says so in one line on stderr.
 Exit status: 0 when the run ended ``ok``, 1 when it did not (error, interrupted, incomplete,
@@ -72,6 +73,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="replay a saved session's requests in order (--provider / --model / --gateway "
         "send them elsewhere)",
     )
+    group = parser.add_argument_group("compare and repeat (see playground.cli.compare)")
+    group.add_argument(
+        "--compare",
+        metavar="P1,P2",
+        help="two lanes, one per provider ('auto' lets the gateway route), same model",
+    )
+    group.add_argument(
+        "--models", metavar="M1,M2", help="two lanes, one per model (with --compare: pairs)"
+    )
+    group.add_argument(
+        "--repeat",
+        type=int,
+        metavar="N",
+        help="run each lane N times, interleaved A B A B, and show min/P50/P95/max",
+    )
+    group.add_argument(
+        "--warmup", action="store_true", help="with --repeat: one unmeasured round first"
+    )
+    group.add_argument("--out", metavar="DIR", help="write each lane's answer to DIR/A.md, B.md")
     add_gateway_arguments(parser)
 
 
@@ -130,10 +150,17 @@ def build_request(args: argparse.Namespace, prompt: str, default_model: str | No
 
 
 async def _main(args: argparse.Namespace) -> int:
+    from playground.cli import compare
     from playground.cli.run_output import StreamPrinter, print_figures, runs_json, write_json
 
     prompt = read_prompt(args)
     build_request(args, prompt, None)  # bad parameters are reported before anything starts
+    if compare.wanted(args):
+        compare.check_arguments(args)
+        base = build_request(argparse.Namespace(**{**vars(args), "provider": None}), prompt, None)
+        return await compare.compare_main(args, base)
+    if args.out:
+        raise UsageError("--out goes with --compare, --models or --repeat")
     services = await open_services(start_options(args))
     async with services:
         for notice in services.notices:

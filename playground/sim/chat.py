@@ -17,7 +17,7 @@ from playground.sim.caching import PromptCache, canonical_prompt
 from playground.sim.catalog import Catalog
 from playground.sim.faults import Fault
 from playground.sim.parse import ChatBody
-from playground.sim.providers import Draw, draw
+from playground.sim.providers import Draw, StratifiedDraws, draw
 from playground.sim.routing import Route, resolve
 from playground.sim.text import Answer, compose, rng_for
 from playground.sim.tokens import decoded_size, prompt_tokens, short_id, split_tokens, ulid
@@ -103,8 +103,12 @@ def plan_chat(
     seed: int,
     index: int,
     user_text: str,
+    draws: StratifiedDraws | None = None,
 ) -> Plan:
     """Plan the completion of request number `index` (0-based) of this gateway.
+
+    `draws` holds the gateway's per-endpoint TTFT strata; without it each request's timing
+    is an independent draw.
 
     Raises:
         RoutingError: the request cannot be routed (unknown model or provider, all failed).
@@ -188,7 +192,10 @@ def plan_chat(
     input_cost += endpoint.request_price
 
     timing_rng = rng_for(seed, "timing", index)
-    drawn = draw(endpoint.timing, timing_rng)
+    if draws is not None:  # the gateway's per-endpoint strata
+        drawn = draws.draw(key, endpoint.timing, timing_rng)
+    else:
+        drawn = draw(endpoint.timing, timing_rng)
     if fault.ttft_s is not None or fault.rate is not None:
         drawn = Draw(
             ttft_s=drawn.ttft_s if fault.ttft_s is None else fault.ttft_s,

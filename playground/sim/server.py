@@ -46,6 +46,7 @@ from playground.sim.faults import (
     parse_spec,
 )
 from playground.sim.parse import InvalidRequest, parse_chat_body
+from playground.sim.providers import StratifiedDraws
 from playground.sim.records import RequestRecord
 from playground.sim.replies import Reply
 from playground.sim.routing import RoutingError
@@ -115,6 +116,7 @@ class SimulatedGateway:
         self._max_records = max_records
         self._served = 0
         self._cache = PromptCache()
+        self._draws = StratifiedDraws(seed)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -420,6 +422,7 @@ class SimulatedGateway:
                 seed=self.seed,
                 index=record.index,
                 user_text=user_text,
+                draws=self._draws,
             )
         except RoutingError as exc:
             return await self._routing_error(exc, writer, record, keep)

@@ -202,7 +202,35 @@ class PlaygroundApp(App[None]):
         self.push_screen(ConfirmScreen(question, yes="Open", no="Cancel"), opened)
 
     def action_compare(self) -> None:
-        self.notify("Compare mode arrives with the compare screen.", severity="information")
+        """Open compare mode with the main screen's model, provider, prompt and settings."""
+        main = self._main
+        if self.services is None or self.state is None:
+            self.notify("Still starting: the gateway is not ready yet.", severity="warning")
+            return
+        from playground.ui.screens.compare import CompareScreen
+        from playground.ui.widgets.metrics_sidebar import MetricsSidebar
+        from playground.ui.widgets.prompt_editor import ParameterError, PromptEditor
+
+        editor = main.query_one(PromptEditor)
+        try:
+            settings = editor.settings()
+        except ParameterError:
+            settings = PromptSettings()
+        screen = CompareScreen(
+            self.services,
+            self.state,
+            catalog=main.catalog,
+            model=main.model_id or "openai/gpt-4.1-mini",
+            provider=main.provider,
+            settings=settings,
+            message=editor.message,
+        )
+        state = self.state
+
+        def closed(_: None) -> None:  # the runs made there count in the session's totals
+            main.query_one(MetricsSidebar).show_totals(state.totals())
+
+        self.push_screen(screen, closed)
 
     def action_set_key(self, reason: str = "") -> None:
         """Open the key screen (badge, palette, a send without a key, a rejected key)."""

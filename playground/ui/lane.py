@@ -10,22 +10,43 @@ widget: the screen's worker calls `Lane.run`, so cancelling the worker stops the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.timer import Timer
 
 from playground.core.catalog import Catalog
 from playground.core.request import ChatRequest
-from playground.core.run import Run
+from playground.core.run import Figures, Run
 from playground.ui.run_display import LiveFigures, RunDisplay
 from playground.ui.widgets.conversation import AnswerTurn, Conversation
-from playground.ui.widgets.metrics_sidebar import MetricsSidebar, Published
+from playground.ui.widgets.metrics_sidebar import Published
 
 if TYPE_CHECKING:
     from playground.services import Services
+    from playground.services.runs import LiveRun
 
 FIGURES_HZ = 5
 """How often a lane shows live figures while streaming."""
+
+
+class FiguresPane(Protocol):
+    """Where a lane shows its figures: the main screen's `MetricsSidebar`, or a compare
+    lane's compact figures."""
+
+    def show(
+        self,
+        figures: Figures | None,
+        *,
+        published: Published | None = None,
+        retry_note: str = "",
+        waiting_note: str = "",
+    ) -> None: ...
+
+    def reset_rates(self) -> None: ...
+
+    def push_rate(self, tokens_per_s: float) -> None: ...
+
+    def set_interval(self, interval: float, callback: Callable[[], Any]) -> Timer: ...
 
 
 def published_for(catalog: Catalog, model_id: str, provider: str | None) -> Published | None:
@@ -60,7 +81,7 @@ class Lane:
     def __init__(
         self,
         name: str,
-        sidebar: MetricsSidebar,
+        sidebar: FiguresPane,
         catalog: Callable[[], Catalog],
         *,
         on_tick: Callable[[Lane, LiveFigures], None] | None = None,
@@ -89,12 +110,18 @@ class Lane:
         repeat_index: int | None = None,
         warmup: bool = False,
         reset_rates: bool = True,
+        live: LiveRun | None = None,
     ) -> Run:
         """Stream `request` into `turn` until it ends; call `on_done(run)` in every case
-        (also when the worker is cancelled, before `CancelledError` propagates)."""
-        live = services.new_run(
-            request, lane=self.name, group=group, repeat_index=repeat_index, warmup=warmup
-        )
+        (also when the worker is cancelled, before `CancelledError` propagates).
+
+        `live` is a run already made (compare mode's runner makes them); otherwise the run
+        is made here with `group`, `repeat_index` and `warmup`.
+        """
+        if live is None:
+            live = services.new_run(
+                request, lane=self.name, group=group, repeat_index=repeat_index, warmup=warmup
+            )
         display = RunDisplay(live, turn.answer)
         self.display, self.turn = display, turn
         if reset_rates:

@@ -173,16 +173,34 @@ def compare_screen_available() -> bool:
 
 
 async def shoot_compare(pilot: Pilot[Any]) -> tuple[str, str] | None:
-    """The compare screen, opened from the main screen with ctrl+t (None, and nothing
-    written, while ``playground/ui/screens/compare.py`` does not exist).
-
-    When the compare screen lands, drive a repeat here before the export (its own bindings
-    say how) so the picture shows the P50/P95 table, as DESIGN.md describes it.
-    """
+    """The compare screen, opened from the main screen with ctrl+t, azure against openai
+    after a Repeat ×5 (ctrl+r), so the picture shows the P50/P95 table, as DESIGN.md
+    describes it (None, and nothing written, while ``playground/ui/screens/compare.py``
+    does not exist)."""
     if not compare_screen_available():
         return None
+    from textual.widgets import Input
+
+    from playground.ui.screens.compare import CompareScreen
+
+    app = _app(pilot)
     await pilot.press("ctrl+t")
-    await _wait(pilot, lambda: type(pilot.app.screen).__module__ == COMPARE_MODULE)
+    await _wait(pilot, lambda: isinstance(app.screen, CompareScreen))
+    screen = app.screen
+    assert isinstance(screen, CompareScreen)
+    screen.set_target("A", provider="azure")
+    screen.set_target("B", provider="openai")
+    screen.query_one(PromptEditor).message = "Why is the sky blue?"
+    screen.query_one("#repeat-n", Input).value = "5"
+    before = len(app.state.runs) if app.state is not None else 0
+    await pilot.press("ctrl+r")
+    await _wait(
+        pilot,
+        lambda: app.state is not None and len(app.state.runs) >= before + 10,
+        seconds=60,
+    )
+    await _wait(pilot, lambda: not screen.streaming)
+    screen.set_focus(None)
     return await _export(pilot, "compare")
 
 

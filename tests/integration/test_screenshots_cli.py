@@ -38,6 +38,15 @@ EXPECTED = {
         "process.env.AI_GATEWAY_API_KEY",
     ],
     "theme-light": ["def factorial(n: int) -> int:", "Things to watch"],
+    "compare": [
+        "Compare",
+        "openai/gpt-4.1-mini › azure",
+        "Rayleigh",
+        "TTFT (client)",
+        "done: 10 runs",
+        "5 runs · 0 errors",
+        "pub. P50",
+    ],
 }
 
 
