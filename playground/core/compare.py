@@ -117,15 +117,24 @@ def compare_values(spec: FigureSpec, a: Value | None, b: Value | None) -> Figure
     return FigureComparison(spec, a, b, better, ratio)
 
 
+SETTLED_EARLY: frozenset[FigureKey] = frozenset({"ttft"})
+"""Figures that no longer change once known; the others move until the run ends."""
+
+
 def compare_figures(a: Figures, b: Figures) -> RunComparison:
-    """Compare two runs' figures (works on live snapshots as well as finished runs)."""
-    return RunComparison(
-        tuple(
-            compare_values(spec, figure_value(a, spec.key), figure_value(b, spec.key))
-            for spec in COMPARED
-        ),
-        (a.served_by, b.served_by),
-    )
+    """Compare two runs' figures (works on live snapshots as well as finished runs).
+
+    While either run streams, only figures that are settled (TTFT) get a better side: a
+    running total, token count or cost says nothing yet about which lane does better.
+    """
+    streaming = a.status == "running" or b.status == "running"
+    figures: list[FigureComparison] = []
+    for spec in COMPARED:
+        compared = compare_values(spec, figure_value(a, spec.key), figure_value(b, spec.key))
+        if streaming and spec.key not in SETTLED_EARLY:
+            compared = FigureComparison(spec, compared.a, compared.b, None, None)
+        figures.append(compared)
+    return RunComparison(tuple(figures), (a.served_by, b.served_by))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ class Topic:
         words = self.phrase.split()
         small = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "vs"}
         return " ".join(
-            w if (i and w.lower() in small) or not w[:1].islower() else w.capitalize()
+            w if (i and w.lower() in small) or not w[:1].islower() else _upper_first(w)
             for i, w in enumerate(words)
         )
 
@@ -72,6 +72,11 @@ def topic_of(prompt: str) -> Topic:
     if not core or len(core.split()) > 9:
         core = " ".join(keywords[:4]) if keywords else "this topic"
     return Topic(phrase=core, keywords=tuple(keywords[:6]) or ("the basics",))
+
+
+def _upper_first(word: str) -> str:
+    """`word` with its first letter upper case and the rest as typed (HTTP stays HTTP)."""
+    return word[:1].upper() + word[1:]
 
 
 def _code(word: str) -> str:
@@ -149,10 +154,10 @@ def explanation(topic: Topic, rng: Random) -> tuple[str, str]:
     bullets = []
     points = rng.sample(_POINTS, len(_POINTS))
     for word, point in zip(topic.keywords[:4], points, strict=False):
-        sentence = point.format(K=_code(word.capitalize()), k=_code(word))
-        bullets.append(f"- **{word.capitalize()}**: {sentence[:1].upper()}{sentence[1:]}")
+        sentence = point.format(K=_code(_upper_first(word)), k=_code(word))
+        bullets.append(f"- **{_upper_first(word)}**: {sentence[:1].upper()}{sentence[1:]}")
     rows = [
-        f"| {word.capitalize()} | how {_code(word)} behaves in your case | {rng.choice(_WHY)} |"
+        f"| {_upper_first(word)} | how {_code(word)} behaves in your case | {rng.choice(_WHY)} |"
         for word in topic.keywords[:4]
     ]
     parts = [
@@ -284,7 +289,7 @@ def listing(prompt: str, topic: Topic, rng: Random) -> tuple[str, str]:
             k=_code(keys[i % len(keys)])
         )
         key = keys[i % len(keys)]
-        point = _pick(rng, _POINTS, K=_code(key.capitalize()), k=_code(key))
+        point = _pick(rng, _POINTS, K=_code(_upper_first(key)), k=_code(key))
         items.append(f"{i + 1}. **{stem}.** {point[:1].upper()}{point[1:]}")
     parts = [
         f"Here are {count} ideas for {v['topic']}:",
@@ -303,7 +308,7 @@ def poem(topic: Topic, rng: Random, *, haiku: bool) -> tuple[str, str]:
             (
                 (
                     f"Quiet {k1} waits",
-                    f"{k2.capitalize()} drifts past the window",
+                    f"{_upper_first(k2)} drifts past the window",
                     "the kettle sings on",
                 ),
                 (f"Morning light on {k1}", "a single thought, unhurried", f"{k2} settles in"),
@@ -356,7 +361,7 @@ def more(topic: Topic, rng: Random, index: int) -> str:
         "How {w} fits with {o}",
         "When {w} matters most",
     )
-    heading = headings[index % len(headings)].format(w=word, W=word.capitalize(), o=other)
+    heading = headings[index % len(headings)].format(w=word, W=_upper_first(word), o=other)
     first, second = rng.sample(_POINTS, 2)
     return "\n\n".join(
         (
@@ -369,7 +374,7 @@ def more(topic: Topic, rng: Random, index: int) -> str:
 
 
 def _sentence(template: str, word: str) -> str:
-    text = template.format(K=_code(word.capitalize()), k=_code(word))
+    text = template.format(K=_code(_upper_first(word)), k=_code(word))
     return text[:1].upper() + text[1:]
 
 

@@ -93,6 +93,22 @@ def test_the_faster_lane_is_marked_on_every_figure_with_its_ratio() -> None:
     assert comparison.served_by == ("azure", "azure")
 
 
+def test_while_a_lane_streams_only_its_settled_ttft_is_judged() -> None:
+    """A running total or cost is not yet a result: a half-finished run is not 'cheaper'."""
+    running = make_run("A", status="running", ttft=0.6, total=1.0, cost=Decimal("0.0001"))
+    done = make_run("B", ttft=0.7, total=4.0, cost=Decimal("0.0004"))
+    comparison = compare_figures(running.figures, done.figures)
+    assert comparison.get("ttft").better == "a"
+    for key in ("decode", "total", "cost"):
+        figure = comparison.get(key)
+        assert figure.better is None and figure.ratio is None
+        assert figure.a is not None  # the values are still shown
+    finished = compare_figures(
+        make_run("A", ttft=0.6, total=1.0, cost=Decimal("0.0001")).figures, done.figures
+    )
+    assert finished.get("total").better == "a" and finished.get("cost").better == "a"
+
+
 def test_a_missing_figure_marks_nothing() -> None:
     a = make_run(ttft=None).figures
     b = make_run(ttft=0.5).figures
