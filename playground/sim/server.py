@@ -444,8 +444,18 @@ class SimulatedGateway:
         record.completion_tokens = plan.completion_tokens
         record.reasoning_tokens = plan.reasoning_tokens
         record.cost = plan.cost
+        # Planned time (stream.py): the answer at once, each event stamped with when it
+        # would have left; for deterministic screenshots and snapshot tests.
+        virtual = request.headers.get("x-sim-virtual-time") == "1"
         responder = Responder(
-            reader, writer, plan, fault, record, scale=self.time_scale, keep_alive=keep
+            reader,
+            writer,
+            plan,
+            fault,
+            record,
+            scale=0.0 if virtual else self.time_scale,
+            keep_alive=keep,
+            annotate=virtual and parsed.stream,
         )
         try:
             return await (responder.stream() if parsed.stream else responder.complete())

@@ -5,6 +5,13 @@ scale), measured on `time.perf_counter_ns`, never by adding up sleeps, so the de
 client measures is the planned one however late a single wake-up was. Tokens that are due
 together (at time scale 0, or after a late wake-up) go out in one write, each still in its
 own HTTP chunk, as real gateways send them.
+
+Planned time (``annotate``): a client that asks for it with ``x-sim-virtual-time: 1`` gets
+the response at once, with each event's planned time, in microseconds after the request
+arrived, in a comment line before it (``: planned-us=712345``) and the headers' in an
+``x-sim-planned-headers-us`` header. `services.deterministic` turns those into the client's
+timestamps, so screenshots and snapshot tests show the figures a user would see, the same
+in every run, without waiting for them.
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ COMMENT_INTERVAL_S = 0.5
 MAX_BATCH = 256
 """At most this many due tokens in one write."""
 BOM = "\ufeff".encode()
+PLANNED_PREFIX = b": planned-us="
+"""Starts the comment line that carries an event's planned time (see the module doc)."""
+PLANNED_HEADERS = "x-sim-planned-headers-us"
+"""The response header with the planned time of the headers."""
 
 
 def fragments(data: bytes) -> list[bytes]:
@@ -90,6 +101,7 @@ class Responder:
         *,
         scale: float,
         keep_alive: bool,
+        annotate: bool = False,
     ) -> None:
         self.reader = reader
         self.writer = writer
@@ -101,11 +113,15 @@ class Responder:
         line_end = b"\r\n" if fault.has("crlf") else b"\r" if fault.has("cr") else b"\n"
         self.encoder = ChunkEncoder(plan, Framing(line_end, fault.has("multiline")))
         self.schedule = schedule_for(plan, record.t_received_ns, scale)
+        self.annotate = annotate
+        self.planned = schedule_for(plan, 0, 1.0)
+        """The schedule at time scale 1 from 0, for ``annotate``."""
         if fault.kind == "stall" and fault.after is None:
             # A stall before the first byte: nothing at all, then the response, unhurried.
             stall_ns = round(fault.seconds * 1e9)
-            self.schedule.headers_ns += stall_ns
-            self.schedule.first_token_ns += stall_ns
+            for schedule in (self.schedule, self.planned):
+                schedule.headers_ns += stall_ns
+                schedule.first_token_ns += stall_ns
         self._started_ms = wall_ms() - round((time.perf_counter_ns() - record.t_received_ns) / 1e6)
         self._bom = fault.has("bom")
         self._fragment = fault.has("fragment")
@@ -141,6 +157,13 @@ class Responder:
                 raise ClientGone
 
     # -- writing -------------------------------------------------------------------------
+
+    def _at(self, t_ns: int, event: tuple[bytes, str]) -> tuple[bytes, str]:
+        """`event` with its planned time in a comment before it, when annotating."""
+        if not self.annotate:
+            return event
+        data, kind = event
+        return PLANNED_PREFIX + str(t_ns // 1000).encode() + b"\n" + data, kind
 
     async def send(self, events: list[tuple[bytes, str]], tokens: int = 0) -> int:
         """Write SSE events, one HTTP chunk each, in one write; record and return the time."""
@@ -222,6 +245,9 @@ class Responder:
             ("cache-control", "no-cache"),
             ("transfer-encoding", "chunked"),
         ]
+        planned = self.planned
+        if self.annotate:
+            headers.append((PLANNED_HEADERS, str(planned.headers_ns // 1000)))
         self.writer.write(http.head(200, headers, keep_alive=self.keep_alive))
         record.t_headers_ns = time.perf_counter_ns()
         record.status = 200
@@ -230,7 +256,7 @@ class Responder:
             opening.append((enc.framing.comment(), "comment"))
         if fault.has("ping"):
             opening.append((enc.ping(), "ping"))
-        await self.send(opening)
+        await self.send([self._at(planned.headers_ns, event) for event in opening])
         fault_at = fault.after if fault.kind in _MID_STREAM else None
         if fault.kind == "no-done" and fault_at is None:
             fault_at = len(deltas)
@@ -255,7 +281,7 @@ class Responder:
                 and (fault_at is None or j < fault_at)
                 and self.schedule.token_ns(j) <= now
             ):
-                batch.append(self._delta_event(deltas[j]))
+                batch.append(self._at(planned.token_ns(j), self._delta_event(deltas[j])))
                 j += 1
                 if comments and j % fault.every == 0:
                     batch.append((enc.framing.comment(), "comment"))
@@ -275,7 +301,8 @@ class Responder:
         if fault.has("usage-separate") and plan.body.include_usage:
             tail.append((enc.usage_only(), "usage"))
         tail.append((enc.done(), "done"))
-        await self.send(tail)
+        end_ns = planned.token_ns(n - 1) if n else planned.headers_ns
+        await self.send([self._at(end_ns, event) for event in tail])
         self.writer.write(http.LAST_CHUNK)
         await self._drain()
         record.finish_reason = plan.finish_reason
@@ -292,6 +319,7 @@ class Responder:
             stall_ns = round(fault.seconds * 1e9)
             await self.wait_until(time.perf_counter_ns() + stall_ns, keepalive)
             self.schedule.offset_ns += stall_ns
+            self.planned.offset_ns += stall_ns
             return None
         if fault.kind == "malformed":
             await self.send([(enc.malformed(), "malformed")])

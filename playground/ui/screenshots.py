@@ -1,8 +1,9 @@
 """Provides `take_screenshots`: the app driven against the in-process simulated gateway, the
 way a user would, with an SVG saved at each step worth showing.
 
-Everything that could vary is fixed: the gateway's seed, the clock (`StepClock`), how the
-stream is read (`RechunkingTransport`, one event per read), the terminal size, the app's
+Everything that could vary is fixed: the gateway's seed, the clock (`PlannedClock`: the
+times the gateway planned, so the figures are the ones a user sees), how the stream is read
+(`RechunkingTransport`, one event per read), the terminal size, the app's
 files (a fresh temporary folder, so neither the user's config nor their themes show), and
 the gateway's port where it is free. The app runs on the simulated gateway even when a key is
 set in the environment, and no screenshot can show a key: the badge names the gateway and
@@ -25,7 +26,7 @@ from textual.pilot import Pilot
 
 from playground.core.request import Params
 from playground.services import StartOptions
-from playground.services.deterministic import RechunkingTransport, StepClock
+from playground.services.deterministic import PlannedClock, RechunkingTransport
 from playground.sim.server import SimulatedGateway
 from playground.store.atomic import atomic_write_text
 from playground.store.paths import Paths
@@ -236,8 +237,8 @@ async def take_screenshots(out: Path, *, log: Callable[[str], None] | None = Non
                     ),
                     model="openai/gpt-4.1-mini",
                     paths=Paths.under(Path(home)),
-                    clock=StepClock(),
-                    transport=RechunkingTransport(),
+                    clock=(clock := PlannedClock()),
+                    transport=RechunkingTransport(clock),
                 )
             )
             async with app.run_test(size=SIZE, notifications=False) as pilot:

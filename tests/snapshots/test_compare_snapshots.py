@@ -1,8 +1,8 @@
 """Snapshots of the compare screen after a repeat, at 160x48 and at 100x30.
 
 Deterministic: the simulated gateway has a fixed seed, `RechunkingTransport` hands the client
-one event per read and `StepClock` stamps every reading 11 ms after the previous one, so the
-figures are the same in every run.
+one event per read and `PlannedClock` stamps each with the time the gateway planned for it, so
+the figures are the ones a user sees and the same in every run.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from playground.services.deterministic import PlannedClock, RechunkingTransport
 from playground.sim.server import SimulatedGateway
 from playground.ui.app import PlaygroundApp
 from playground.ui.screens.compare import CompareScreen
@@ -21,7 +22,6 @@ from playground.ui.widgets.lane_figures import LaneFigures
 from playground.ui.widgets.prompt_editor import PromptEditor
 
 from support.apps import make_app, ready, wait_for
-from support.deterministic import RechunkingTransport, StepClock
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def gateway() -> Iterator[str]:
 
 
 def _app(gateway: str, home: Path) -> PlaygroundApp:
-    return make_app(gateway, home, clock=StepClock(), transport=RechunkingTransport())
+    return make_app(
+        gateway, home, clock=(clock := PlannedClock()), transport=RechunkingTransport(clock)
+    )
 
 
 async def _repeat_three(pilot: Pilot[None]) -> None:

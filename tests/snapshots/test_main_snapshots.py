@@ -1,8 +1,8 @@
 """Snapshots of the playground screen: idle, a finished answer with code, an error.
 
 The whole app runs against the simulated gateway (its own thread, fixed seed); the gateway
-client reads one event per chunk (`RechunkingTransport`) and stamps them with `StepClock`, so
-every figure on screen is the same in every run.
+client reads one event per chunk (`RechunkingTransport`) and stamps them with the gateway's
+planned times (`PlannedClock`), so every figure on screen is the same in every run.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from playground.services.deterministic import RechunkingTransport, StepClock
+from playground.services.deterministic import PlannedClock, RechunkingTransport
 from playground.sim.server import SimulatedGateway
 
 from support.apps import finished, make_app, ready, send, steady
@@ -23,14 +23,17 @@ SIZE = (160, 48)
 SnapCompare = Callable[..., bool]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def gateway_url() -> Iterator[str]:
+    """A fresh gateway per test: its timing draws depend on the requests it served before,
+    and under xdist which tests ran before on a worker varies."""
     with SimulatedGateway.start_in_thread(seed=11, time_scale=0) as running:
         yield running.url
 
 
 def _app(gateway_url: str, home: Path) -> Any:
-    return make_app(gateway_url, home, clock=StepClock(), transport=RechunkingTransport())
+    clock = PlannedClock()
+    return make_app(gateway_url, home, clock=clock, transport=RechunkingTransport(clock))
 
 
 def test_idle_screen(snap_compare: SnapCompare, gateway_url: str, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Snapshots of the tool editor, and of a tool call in the conversation (the card with its
 arguments and the results form) from a real run against the simulated gateway, made
-deterministic by `support.deterministic`."""
+deterministic by `playground.services.deterministic`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from playground.core.tool_examples import EXAMPLE_TOOLS
+from playground.services.deterministic import PlannedClock, RechunkingTransport
 from playground.sim.server import SimulatedGateway
 from playground.ui.app import PlaygroundApp
 from playground.ui.screens.tool_editor import ToolEditor, ToolSettings
@@ -21,7 +22,6 @@ from playground.ui.widgets.conversation import Conversation
 from playground.ui.widgets.tool_results import ToolResultsForm
 
 from support.apps import finished, make_app, ready, send, wait_for
-from support.deterministic import RechunkingTransport, StepClock
 from support.sim_thread import gateway_in_thread
 
 
@@ -60,7 +60,9 @@ def gateway() -> Iterator[SimulatedGateway]:
 
 
 def _tool_call_app(gateway: SimulatedGateway, home: Path) -> PlaygroundApp:
-    return make_app(gateway.url, home, clock=StepClock(), transport=RechunkingTransport())
+    return make_app(
+        gateway.url, home, clock=(clock := PlannedClock()), transport=RechunkingTransport(clock)
+    )
 
 
 def test_tool_call_card_and_results_form(

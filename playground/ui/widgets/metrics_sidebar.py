@@ -121,7 +121,7 @@ def describe_totals(totals: SessionTotals) -> Content:
     lines = [
         Content.assemble(("Session", "bold")),
         _row(
-            "Runs", f"{totals.runs}", (f"  {totals.errors} failed", MUTED) if totals.errors else ""
+            "Runs", f"{totals.runs}", (f" · {totals.errors} failed", MUTED) if totals.errors else ""
         ),
         _row("Tokens", f"{totals.prompt_tokens:,} in · {totals.output_tokens:,} out"),
         _row("Cost", cost),
