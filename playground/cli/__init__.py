@@ -81,8 +81,9 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="playground",
         description="A terminal playground for LLM gateways. Without a key it runs against a "
         "built-in simulated gateway.",
-        epilog="Subcommands: "
-        + "; ".join(f"playground {name}: {text}" for name, text in SUBCOMMANDS.items()),
+        epilog="subcommands (playground NAME --help for each):\n"
+        + "\n".join(f"  {name:<12} {text}" for name, text in SUBCOMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", metavar="FILE", help="a saved session to open")
     parser.add_argument("--model", "-m", metavar="ID", help="model to start with")

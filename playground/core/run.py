@@ -50,6 +50,8 @@ DEFAULT_STALL_S = 2.0
 """A gap between deltas longer than this counts as a stall."""
 
 NS = 1_000_000_000
+RATE_BUCKET_NS = NS // 5
+"""The width of one bucket of `RunBuilder.rate_profile`: 200 ms, as often as the live figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +235,8 @@ class RunBuilder:
         self._last_alive_ns: int | None = None
         self._end_ns: int | None = None
         self._delta_count = 0
+        self._bucket_deltas: list[int] = []
+        """Deltas per `RATE_BUCKET_NS` since the first delta."""
         self._stall_count = 0
         self._longest_gap_ns = 0
         self._retries = 0
@@ -313,6 +317,40 @@ class RunBuilder:
         self._last_delta_ns = t_ns
         self._last_alive_ns = t_ns
         self._delta_count += 1
+        first = self._first_delta_ns
+        assert first is not None
+        index = (t_ns - first) // RATE_BUCKET_NS
+        buckets = self._bucket_deltas
+        if index >= len(buckets):
+            buckets.extend([0] * (index + 1 - len(buckets)))
+        buckets[index] += 1
+
+    def rate_profile(self, output_tokens: int | None, *, most: int = 60) -> tuple[float, ...]:
+        """Tokens per second over the stream, first delta to last, in at most `most` equal
+        slices (each a whole number of 200 ms buckets; the last is measured over its own
+        length, and joins the one before when under half a slice).
+
+        Deltas are counted; with `output_tokens` (the usage's count) they are scaled so the
+        profile adds up to it, since a delta is not always one token. Empty before two
+        deltas.
+        """
+        first, last, buckets = self._first_delta_ns, self._last_delta_ns, self._bucket_deltas
+        if first is None or last is None or last <= first or self._delta_count < 2:
+            return ()
+        per_slice = -(-len(buckets) // most)
+        scale = output_tokens / self._delta_count if output_tokens else 1.0
+        span = last - first
+        slices: list[tuple[int, int]] = []  # (deltas, length in ns)
+        for start in range(0, len(buckets), per_slice):
+            count = sum(buckets[start : start + per_slice])
+            length_ns = min(per_slice * RATE_BUCKET_NS, span - start * RATE_BUCKET_NS)
+            if slices and length_ns < per_slice * RATE_BUCKET_NS // 2:
+                # A short tail (or the last delta alone) joins the slice before it: over a
+                # few milliseconds one delta would read as a spike.
+                previous_count, previous_ns = slices.pop()
+                count, length_ns = count + previous_count, previous_ns + max(0, length_ns)
+            slices.append((count, length_ns))
+        return tuple(count * scale / (length_ns / NS) for count, length_ns in slices)
 
     def stop(self, t_ns: int) -> None:
         """The user stopped the run (Esc): keep what arrived and mark it ``stopped``."""

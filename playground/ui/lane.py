@@ -9,7 +9,7 @@ widget: the screen's worker calls `Lane.run`, so cancelling the worker stops the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.timer import Timer
@@ -45,6 +45,8 @@ class FiguresPane(Protocol):
     def reset_rates(self) -> None: ...
 
     def push_rate(self, tokens_per_s: float) -> None: ...
+
+    def show_rates(self, rates: Sequence[float]) -> None: ...
 
     def set_interval(self, interval: float, callback: Callable[[], Any]) -> Timer: ...
 
@@ -135,6 +137,12 @@ class Lane:
         finally:
             run = run or display.final()
             self._end(run, turn)
+            if reset_rates:
+                # The sampled rates give way to the run's own, measured from its deltas (the
+                # same in every replay of the run, and complete however busy the UI was).
+                profile = live.builder.rate_profile(run.figures.tokens.output)
+                if profile:
+                    self.sidebar.show_rates(profile)
             on_done(run)
 
     def _end(self, run: Run, turn: AnswerTurn) -> None:

@@ -62,6 +62,6 @@ async def test_sidebar_updates_in_place() -> None:
         await pilot.pause()
         figures = str(app.query_one("#metrics-figures", Static).render())
         totals = str(app.query_one("#metrics-totals", Static).render())
+        assert sidebar.rates == [90.0, 95.0]
     assert "92.4 tok/s" in figures
-    assert sidebar.rates == [90.0, 95.0]
     assert "$0.000688" in totals and "420 out" in totals

@@ -224,3 +224,39 @@ def test_cost_is_estimated_while_streaming_then_computed_from_usage() -> None:
     assert final.cost_source == "computed"
     assert final.cost == Decimal("0.0000004") * 20 + Decimal("0.0000016") * 11
     assert looked_up[-1] == "openai"  # the provider that served it, from the routing metadata
+
+
+def _paced(rate: float, seconds: float, *, start_ms: int = 500) -> RunBuilder:
+    builder = RunBuilder(REQUEST)
+    builder.observe(Started(0))
+    n = int(rate * seconds)
+    for k in range(n):
+        builder.observe(TextDelta(start_ms * MS + round(k * 1e9 / rate), "x"))
+    return builder
+
+
+def test_the_rate_profile_is_the_streams_pace_in_200_ms_slices() -> None:
+    builder = _paced(100, 2.0)
+    profile = builder.rate_profile(None)
+    assert 9 <= len(profile) <= 10
+    assert all(r == pytest.approx(100, rel=0.06) for r in profile)
+    # Two tokens per delta by the usage: the profile follows the token count.
+    assert builder.rate_profile(400)[0] == pytest.approx(200, rel=0.06)
+
+
+def test_a_long_stream_folds_into_at_most_the_slices_asked_for() -> None:
+    profile = _paced(50, 120.0).rate_profile(None, most=60)
+    assert len(profile) <= 60
+    assert all(r == pytest.approx(50, rel=0.03) for r in profile)
+
+
+def test_a_stall_shows_as_a_dip_and_a_lone_last_delta_as_no_spike() -> None:
+    builder = RunBuilder(REQUEST)
+    builder.observe(Started(0))
+    times_ms = [*range(0, 1000, 10), *range(2000, 3000, 10), 3001]
+    for t in times_ms:
+        builder.observe(TextDelta(t * MS, "x"))
+    profile = builder.rate_profile(None)
+    assert min(profile) == 0.0  # the second without deltas
+    assert max(profile) < 110  # 100 per second; the delta at 3,001 ms does not spike
+    assert RunBuilder(REQUEST).rate_profile(None) == ()

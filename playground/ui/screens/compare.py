@@ -101,7 +101,7 @@ class CompareScreen(Screen[None]):
     CompareScreen.-short PromptEditor #message { max-height: 3; min-height: 3; }
     CompareScreen.-short PromptEditor #send-row { display: none; }
     CompareScreen.-short RepeatPanel #repeat-results { margin-top: 0; }
-    CompareScreen.-short LaneFigures > Sparkline { display: none; }
+    CompareScreen.-short LaneFigures > RateChart { display: none; }
     CompareScreen.-short.-results ComparisonStrip { display: none; }
     CompareScreen.-short RepeatPanel #repeat-results { display: none; }
     CompareScreen.-short.-results RepeatPanel #repeat-results.-shown { display: block; }

@@ -3,17 +3,18 @@ the metrics sidebar folded to fit under half a screen."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from playground.core import format as fmt
 from playground.core.run import Figures
 from playground.core.sanitize import safe_line
 from playground.ui.widgets.metrics_sidebar import STATUS_LABELS, Published
+from playground.ui.widgets.rate_chart import RateChart
 
 MUTED = "$text-muted"
 SEPARATOR = (" · ", MUTED)
@@ -68,21 +69,17 @@ class LaneFigures(Vertical):
     DEFAULT_CSS = """
     LaneFigures { height: auto; padding: 0 1; }
     LaneFigures > #lane-figures-text { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }
-    LaneFigures > Sparkline { height: 1; margin-top: 0; }
+    LaneFigures > RateChart { height: 1; margin-top: 0; }
     """
-
-    RATE_SAMPLES = 60
-    """How many tokens-per-second samples the sparkline keeps."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._rates: deque[float] = deque(maxlen=self.RATE_SAMPLES)
         self.figures: Figures | None = None
         """What is shown now."""
 
     def compose(self) -> ComposeResult:
         yield Static(describe_lane_figures(None), id="lane-figures-text")
-        yield Sparkline([], id="lane-figures-rates")
+        yield RateChart(id="lane-figures-rates")
 
     def show(
         self,
@@ -103,14 +100,16 @@ class LaneFigures(Vertical):
         )
 
     def reset_rates(self) -> None:
-        self._rates.clear()
-        self.query_one(Sparkline).data = []
+        self.query_one(RateChart).reset()
 
     def push_rate(self, tokens_per_s: float) -> None:
-        """Add one tokens-per-second sample to the sparkline."""
-        self._rates.append(max(0.0, tokens_per_s))
-        self.query_one(Sparkline).data = list(self._rates)
+        """Add one tokens-per-second sample to the chart."""
+        self.query_one(RateChart).push(tokens_per_s)
+
+    def show_rates(self, rates: Sequence[float]) -> None:
+        """Replace the samples with `rates` (a finished run's profile)."""
+        self.query_one(RateChart).show(rates)
 
     @property
     def rates(self) -> list[float]:
-        return list(self._rates)
+        return self.query_one(RateChart).data

@@ -3,19 +3,19 @@ session's totals."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from playground.core import format as fmt
 from playground.core.run import Figures, RunStatus
 from playground.core.sanitize import safe_line
 from playground.core.totals import SessionTotals
+from playground.ui.widgets.rate_chart import RateChart
 
 STATUS_LABELS: dict[RunStatus, tuple[str, str]] = {
     "running": ("● streaming", "$accent"),
@@ -146,12 +146,8 @@ class MetricsSidebar(Vertical):
     MetricsSidebar #metrics-totals { height: auto; margin-top: 1; }
     """
 
-    RATE_SAMPLES = 60
-    """How many tokens-per-second samples the sparkline shows."""
-
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._rates: deque[float] = deque(maxlen=self.RATE_SAMPLES)
         self._shown: Content | None = None
         self._lines = 0
 
@@ -159,7 +155,7 @@ class MetricsSidebar(Vertical):
         yield Static("Metrics", id="metrics-title")
         yield Static(describe_figures(None), id="metrics-figures")
         yield Static(Content.styled("tokens per second", MUTED), id="metrics-rates-label")
-        yield Sparkline([], id="metrics-rates")
+        yield RateChart(id="metrics-rates")
         yield Static(describe_totals(SessionTotals()), id="metrics-totals")
 
     def show(
@@ -183,17 +179,19 @@ class MetricsSidebar(Vertical):
         self._shown, self._lines = content, lines
 
     def reset_rates(self) -> None:
-        self._rates.clear()
-        self.query_one("#metrics-rates", Sparkline).data = []
+        self.query_one(RateChart).reset()
 
     def push_rate(self, tokens_per_s: float) -> None:
-        """Add one tokens-per-second sample to the sparkline."""
-        self._rates.append(max(0.0, tokens_per_s))
-        self.query_one("#metrics-rates", Sparkline).data = list(self._rates)
+        """Add one tokens-per-second sample to the chart."""
+        self.query_one(RateChart).push(tokens_per_s)
+
+    def show_rates(self, rates: Sequence[float]) -> None:
+        """Replace the samples with `rates` (a finished run's profile)."""
+        self.query_one(RateChart).show(rates)
 
     @property
     def rates(self) -> list[float]:
-        return list(self._rates)
+        return self.query_one(RateChart).data
 
     def show_totals(self, totals: SessionTotals) -> None:
         self.query_one("#metrics-totals", Static).update(describe_totals(totals))
