@@ -44,9 +44,11 @@ def badge_content(badge: Badge | None) -> Content:
     host = safe_line(badge.host, 40)
     source = safe_line(badge.source, 60)
     style = "bold $text-error" if badge.missing else "bold $text-success"
+    profile = safe_line(badge.profile, 24)
     parts: list[str | tuple[str, str]] = [
-        (safe_line(badge.profile, 24), "bold"),
-        (f" {host} ", MUTED),
+        (profile, "bold"),
+        # A gateway given by URL is named after its host: say it once.
+        (f" {host} " if host != profile else " ", MUTED),
         ("⚿ " + ("no key: click to add one" if badge.missing else source), style),
     ]
     return Content.assemble(*parts, *warning)
