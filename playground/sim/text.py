@@ -183,14 +183,17 @@ def _body(
     return prose.explanation(topic, rng)
 
 
+_LEAD_IN = r"^\W*(?:(?:now|ok|okay|great|thanks|cool|nice|so|and|then)\b\W*)*"
+"""Words people put before a follow-up ("Now summarise that", "OK, shorter")."""
 _SHORTER = re.compile(
-    r"^\W*(?:(?:please |can you |could you )?make it |too long|"
-    r"(?:please |can you )?(?:summari[sz]e|sum up) (?:that|this|it)|tl;?dr|in short)|"
-    r"^\W*(?:shorter|briefer|more concise)\b",
+    _LEAD_IN + r"(?:(?:(?:please |can you |could you )?make it |too long|"
+    r"(?:please |can you |could you )?(?:summari[sz]e|sum up) (?:that|this|it)|tl;?dr|"
+    r"in short)|(?:shorter|briefer|more concise)\b)",
     re.IGNORECASE,
 )
+_ONE_LINE = re.compile(r"\b(?:in|to|as) (?:one|a single|1) (?:line|sentence)\b", re.IGNORECASE)
 _MORE = re.compile(
-    r"^\W*(?:continue|go on|keep going|more|tell me more|more detail|expand|elaborate|"
+    _LEAD_IN + r"(?:continue|go on|keep going|more|tell me more|more detail|expand|elaborate|"
     r"go deeper|and then)\b",
     re.IGNORECASE,
 )
@@ -212,6 +215,8 @@ def _follow_up(messages: Sequence[Message], user_text: str, rng: Random) -> tupl
                 sentences.append(first)
         if not sentences:
             sentences = [previous.text.split("\n")[0].lstrip("# ")]
+        if _ONE_LINE.search(user_text):
+            return sentences[0], sentences[0]
         bullets = "\n".join(f"- {s}" for s in sentences[:3])
         return f"In short:\n\n{bullets}", sentences[0]
     if _MORE.search(user_text):

@@ -350,6 +350,12 @@ def test_follow_ups_build_on_the_previous_answer() -> None:
     assert len(shorter) < len(first) / 3
     more = answer([*history, {"role": "user", "content": "Tell me more"}]).content
     assert "sky" in more.lower() and more.count("### ") == 2
+    # As people actually type them: a lead-in word, and "in one line" means one sentence.
+    one = answer([*history, {"role": "user", "content": "Now summarise that in one line"}])
+    assert "\n" not in one.content and "Rayleigh scattering" in one.content
+    assert answer([*history, {"role": "user", "content": "OK, shorter"}]).content.startswith(
+        "In short:"
+    )
 
 
 @pytest.mark.parametrize(
