@@ -18,6 +18,7 @@ the same functions, so every gateway call reports errors alike.
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import time
@@ -160,14 +161,17 @@ def _parse_error_body(body: bytes) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+_ADVISES = re.compile(r"\b(?:check|create|regenerate|rotate)\b", re.IGNORECASE)
+
+
 def _status_text(
     status: int, host: str, reason: str, when: str, is_page: bool
 ) -> tuple[type[GatewayError], str]:
     if status == 401:
-        return AuthError, (
-            f"The gateway rejected the API key (401): {reason.rstrip('.')}. Check the key, or set "
-            "a new one."
-        )
+        # The advice, unless the gateway's message already gives it ("Check the key or
+        # create a new one in the AI Gateway dashboard").
+        advice = "" if _ADVISES.search(reason) else " Check the key, or set a new one."
+        return AuthError, f"The gateway rejected the API key (401): {reason.rstrip('.')}.{advice}"
     if status == 403:
         return AuthError, f"The gateway refused the request (403): {reason}"
     if status == 402:

@@ -79,6 +79,16 @@ def body(message: str, type_: str | None = None, code: object = None) -> dict[st
             "Check the key, or set a new one.",
         ),
         (
+            401,
+            body(
+                "Invalid API key. Check the key or create a new one in the AI Gateway dashboard.",
+                "authentication_error",
+            ),
+            AuthError,
+            "The gateway rejected the API key (401): Invalid API key. Check the key or create a "
+            "new one in the AI Gateway dashboard.",  # its advice, not ours as well
+        ),
+        (
             402,
             {
                 "error": {
