@@ -65,3 +65,12 @@ async def test_sidebar_updates_in_place() -> None:
         assert sidebar.rates == [90.0, 95.0]
     assert "92.4 tok/s" in figures
     assert "$0.000688" in totals and "420 out" in totals
+
+
+def test_before_any_output_the_cost_is_not_yet_a_figure_not_unknown() -> None:
+    """An auto-routed run waiting for its first token has no provider, hence no prices yet:
+    that is not "unknown prices"."""
+    waiting = describe_figures(Figures(status="running")).plain
+    assert "unknown" not in waiting and "Cost" in waiting
+    ended = describe_figures(Figures(status="error")).plain
+    assert "unknown prices" in ended

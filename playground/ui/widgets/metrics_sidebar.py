@@ -99,6 +99,9 @@ def describe_figures(
 def describe_cost(figures: Figures) -> Iterable[Content]:
     """The cost rows: estimated while streaming, then billed or computed, and the difference."""
     source = figures.cost_source
+    if figures.cost is None and figures.status == "running" and not figures.tokens.output:
+        yield _row("Cost", fmt.NONE)  # nothing to cost yet (and, routed auto, no provider)
+        return
     if figures.cost is None:
         yield _row("Cost", fmt.UNKNOWN, (" unknown prices", MUTED))
         return
