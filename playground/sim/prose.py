@@ -267,36 +267,69 @@ def comparison(prompt: str, topic: Topic, rng: Random) -> tuple[str, str]:
     return "\n\n".join(parts), f"{a} is {rows[0][1]} to learn; {b} is {rows[0][2]}."
 
 
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a few": 3, "a couple of": 2,
+    "some": 5,
+}  # fmt: skip
+_SPELLED = {n: word for word, n in _NUMBER_WORDS.items() if word.isalpha() and n <= 10}
+_SPELLED[5] = "five"  # not "some"
+LIST_REQUEST = re.compile(
+    r"\b(?P<count>\d{1,2}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:(?:good|great|quick|simple|practical|useful|creative|fun|key|best|top)\s+)?"
+    r"(?P<noun>tip|idea|way|reason|example|thing|step|suggestion|habit|rule|mistake|question|"
+    r"name|strateg(?:y|ie))s?\b"
+    r"(?:\s+(?P<link>for|to|on|about|of|in|when|that)\b)?\s*(?P<subject>[^.?!]*)",
+    re.IGNORECASE,
+)
+_LIST_ITEMS = (
+    ("Start small", "pick one part of {s} and get it right before adding more."),
+    ("Be specific", "vague intentions are where {s} goes wrong; name exactly what you mean."),
+    ("Write it down", "a short note or checklist makes {s} repeatable instead of a memory test."),
+    ("Learn from good examples", "find a few cases of {s} done well and copy what they share."),
+    ("Get feedback early", "someone else will spot in minutes what you stopped seeing."),
+    ("Make it a habit", "a little every day beats a big push once a month."),
+    ("Remove friction", "whatever makes {s} slow or annoying is what stops you; fix that first."),
+    ("Keep it consistent", "the same approach every time makes {s} easier to follow and to check."),
+    ("Measure the result", "decide what better looks like, then check whether it happened."),
+    ("Review and trim", "go back over {s} once it is done; most of the gain is in what you cut."),
+)  # fmt: skip
+
+
 def listing(prompt: str, topic: Topic, rng: Random) -> tuple[str, str]:
-    """A numbered list of N ideas (N from the prompt, default 5)."""
-    found = re.search(r"\b(\d{1,2})\b", prompt)
-    count = max(1, min(20, int(found.group(1)))) if found else 5
-    v = _values(topic)
-    stems = (
-        "Start with {k}",
-        "Make {k} visible",
-        "Automate the boring part of {k}",
-        "Ask someone else to review {k}",
-        "Set a small, measurable goal for {k}",
-        "Remove one source of friction in {k}",
-        "Keep a short log of {k}",
-        "Learn from one good example of {k}",
-    )
-    keys = [*topic.keywords] or ["it"]
+    """A numbered list of N items, N and what they are taken from the prompt ("three tips for
+    …", "4 ideas for …", "some ways to …"; five ideas by default)."""
+    match = LIST_REQUEST.search(prompt)
+    count, noun, link, subject = 5, "idea", "for", topic.phrase
+    if match:
+        raw = match.group("count").lower()
+        count = max(1, min(20, int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]))
+        noun = match.group("noun").lower()
+        link = (match.group("link") or "for").lower()
+        subject = match.group("subject").strip(" :;,") or subject
+    else:
+        found = re.search(r"\b(\d{1,2})\b", prompt)
+        count = max(1, min(20, int(found.group(1)))) if found else 5
+    nouns = noun if count == 1 else ("strategies" if noun == "strategie" else noun + "s")
+    nouns = "strategy" if nouns == "strategie" else nouns
+    # The subject by name once ("writing clear commit messages"), then "it"; a verb phrase
+    # ("ways to reduce startup time") only ever as "it".
+    named = link != "to"
+    order = rng.sample(range(len(_LIST_ITEMS)), len(_LIST_ITEMS))
     items = []
     for i in range(count):
-        stem = stems[(i + rng.randrange(len(stems))) % len(stems)].format(
-            k=_code(keys[i % len(keys)])
-        )
-        key = keys[i % len(keys)]
-        point = _pick(rng, _POINTS, K=_code(_upper_first(key)), k=_code(key))
-        items.append(f"{i + 1}. **{stem}.** {point[:1].upper()}{point[1:]}")
+        title, line = _LIST_ITEMS[order[i % len(order)]]
+        text = line.format(s=subject if named and i == 0 else "it")
+        items.append(f"{i + 1}. **{title}.** {_upper_first(text)}")
+    amount = _SPELLED.get(count, str(count))
+    verb = "Here is" if count == 1 else "Here are"
     parts = [
-        f"Here are {count} ideas for {v['topic']}:",
+        f"{verb} {amount} {nouns} {link} {subject}:",
         "\n".join(items),
-        _pick(rng, _CLOSINGS, **v),
+        _pick(rng, _CLOSINGS, **_values(topic)),
     ]
-    return "\n\n".join(parts), f"{count} ideas, starting with: {items[0].split('**')[1]}"
+    short = f"{_upper_first(amount)} {nouns}; the first: {items[0].split('**')[1]}"
+    return "\n\n".join(parts), short
 
 
 def poem(topic: Topic, rng: Random, *, haiku: bool) -> tuple[str, str]:

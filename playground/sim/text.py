@@ -174,7 +174,7 @@ def _body(
         r"\s*(?:how (?:do|can|should|would) i|how to|steps to|guide to|set up|install)\b", low
     ):
         return prose.steps(topic, rng)
-    if re.search(
+    if prose.LIST_REQUEST.search(user_text) or re.search(
         r"\b(?:list|ideas|tips|ways to|examples of|top \d+|"
         r"\d+ (?:ideas|tips|ways|reasons|examples))\b",
         low,

@@ -144,6 +144,24 @@ def test_ideas_are_numbered_to_the_count_asked() -> None:
     assert re.findall(r"^(\d+)\. ", text, re.M) == ["1", "2", "3", "4"]
 
 
+@pytest.mark.parametrize(
+    ("prompt", "opening", "items"),
+    [
+        (
+            "Give me three tips for writing clear commit messages",
+            "Here are three tips for writing clear commit messages:",
+            3,
+        ),
+        ("List 10 ways to reduce Python startup time", "Here are ten ways to reduce", 10),
+        ("One tip for naming variables", "Here is one tip for naming variables:", 1),
+    ],
+)
+def test_lists_say_what_was_asked_for(prompt: str, opening: str, items: int) -> None:
+    text = answer(prompt).content
+    assert text.startswith(opening), text[:120]
+    assert len(re.findall(r"^\d+\. ", text, re.M)) == items
+
+
 def test_json_mode_is_valid_json() -> None:
     text = answer(
         "Summarise the benefits of exercise", response_format={"type": "json_object"}
