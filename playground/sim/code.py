@@ -49,6 +49,8 @@ _CODE_WORDS = re.compile(
 _TASK_WORDS: tuple[tuple[str, str], ...] = (
     (r"fibonacci", "fibonacci"),
     (r"fizz ?buzz", "fizzbuzz"),
+    (r"linked ?list", "linkedlist"),
+    (r"duplicate", "duplicates"),
     (r"revers", "reverse"),
     (r"prime", "prime"),
     (r"\bsort", "sort"),

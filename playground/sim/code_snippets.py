@@ -95,6 +95,26 @@ TASKS: dict[str, Task] = {
             "A counter keeps the frequencies; the top ten are printed.",
         ),
     ),
+    "linkedlist": Task(
+        "reverses a singly linked list in place",
+        (
+            "It walks the list once, pointing each node's `next` back at the previous node.",
+            "Three references are enough (`previous`, `node`, `following`): **O(n)** time and "
+            "O(1) extra space.",
+            "The old tail becomes the new head, which the function returns.",
+        ),
+        "3 -> 2 -> 1",
+    ),
+    "duplicates": Task(
+        "finds the values that occur more than once",
+        (
+            "Values are normalised first (trimmed, lower-cased), so `Ann@x.com ` and "
+            "`ann@x.com` count as the same address.",
+            "It groups equal values and keeps the groups with more than one member, with "
+            "their counts.",
+            "One pass over the data: **O(n)**.",
+        ),
+    ),
     "hello": Task(
         "prints a greeting",
         ("It is the smallest complete program in the language.",),
@@ -317,6 +337,89 @@ for (const word of text.match(/[a-z']+/g) ?? []) {
 }
 const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 10);
 for (const [word, count] of top) console.log(String(count).padStart(6), word);""",
+    ("linkedlist", "python"): '''from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Node:
+    value: int
+    next: Node | None = None
+
+
+def reverse(head: Node | None) -> Node | None:
+    """Reverse the list in place and return its new head."""
+    previous = None
+    node = head
+    while node is not None:
+        following = node.next
+        node.next = previous
+        previous, node = node, following
+    return previous
+
+
+node = reverse(Node(1, Node(2, Node(3))))
+values = []
+while node:
+    values.append(str(node.value))
+    node = node.next
+print(" -> ".join(values))''',
+    ("linkedlist", "javascript"): """function reverse(head) {
+  let previous = null;
+  let node = head;
+  while (node !== null) {
+    const following = node.next;
+    node.next = previous;
+    previous = node;
+    node = following;
+  }
+  return previous;
+}
+
+const list = { value: 1, next: { value: 2, next: { value: 3, next: null } } };
+const values = [];
+for (let node = reverse(list); node; node = node.next) values.push(node.value);
+console.log(values.join(" -> "));""",
+    ("linkedlist", "typescript"): """interface ListNode {
+  value: number;
+  next: ListNode | null;
+}
+
+function reverse(head: ListNode | null): ListNode | null {
+  let previous: ListNode | null = null;
+  let node = head;
+  while (node !== null) {
+    const following: ListNode | null = node.next;
+    node.next = previous;
+    previous = node;
+    node = following;
+  }
+  return previous;
+}
+
+const list: ListNode = { value: 1, next: { value: 2, next: { value: 3, next: null } } };
+const values: number[] = [];
+for (let node = reverse(list); node; node = node.next) values.push(node.value);
+console.log(values.join(" -> "));""",
+    ("duplicates", "sql"): """-- Addresses that occur more than once, ignoring case and spaces.
+SELECT
+    LOWER(TRIM(email)) AS email,
+    COUNT(*)           AS occurrences
+FROM users
+GROUP BY LOWER(TRIM(email))
+HAVING COUNT(*) > 1
+ORDER BY occurrences DESC, email;""",
+    ("duplicates", "python"): '''from collections import Counter
+
+
+def duplicates(values: list[str]) -> dict[str, int]:
+    """The values that occur more than once (trimmed, case-insensitive), with their counts."""
+    counts = Counter(value.strip().lower() for value in values)
+    return {value: n for value, n in counts.items() if n > 1}
+
+
+print(duplicates(["ann@x.com", "bob@x.com", "Ann@x.com ", "cy@x.com", "bob@x.com"]))''',
     ("hello", "python"): 'print("Hello, world!")',
     ("hello", "javascript"): 'console.log("Hello, world!");',
     ("hello", "typescript"): 'const greeting: string = "Hello, world!";\nconsole.log(greeting);',

@@ -110,6 +110,8 @@ def test_code_without_a_language_comes_in_two_languages() -> None:
         ("count to 5", "1, 2, 3, 4, 5."),
         ("What is the capital of France?", "Paris"),
         ("hello", "Hello"),
+        ("Write a Python function to reverse a linked list", "node.next = previous"),
+        ("Write a SQL query to find duplicate emails", "HAVING COUNT(*) > 1"),
     ],
 )
 def test_common_prompts_get_correct_answers(prompt: str, expected: str) -> None:
