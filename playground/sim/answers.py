@@ -286,6 +286,41 @@ def _joke(prompt: str, ctx: Context) -> Canned | None:
     return Canned(text, text.split("\n")[0])
 
 
+_LIVE = re.compile(
+    r"\b(?P<what>weather|forecast|stock price|share price|exchange rate|latest news|"
+    r"news today|score)\b(?:.*?\b(?:in|for|of|at)\s+(?P<place>[A-Za-z][\w .'-]*))?",
+    re.IGNORECASE,
+)
+
+
+_ASKS_NOW = re.compile(
+    r"^\W*(?:what(?:'s| is| are| will)|how(?:'s| is)|tell me|give me|check|get|is it)\b",
+    re.IGNORECASE,
+)
+_NOW = re.compile(r"\b(?:today|tomorrow|right now|now|current(?:ly)?|tonight|this week)\b", re.I)
+
+
+def _live_data(prompt: str, ctx: Context) -> Canned | None:
+    """Weather, prices, news: what a model cannot know without a tool."""
+    match = _LIVE.search(prompt)
+    if not match or not (_ASKS_NOW.search(prompt) or _NOW.search(prompt)):
+        return None  # "Explain how weather forecasts are made" is not a lookup
+    what = match.group("what").lower()
+    place = (match.group("place") or "").strip(" ?.!")
+    place = re.sub(r"\s+(?:today|tomorrow|right now|now|tonight|this week)$", "", place)
+    where = f" for {place}" if place else ""
+    tool = "add the `get_weather` example" if what in ("weather", "forecast") else "add a tool"
+    full = (
+        f"I can't look that up: I don't have access to live data, so I can't tell you the "
+        f"current {what}{where}.\n\n"
+        f"- A dedicated service will have it up to date (for the {what}, the one you usually "
+        f"use, or a quick web search).\n"
+        f"- In this playground you can give me a tool for it: press **f8**, {tool}, and ask "
+        f"again. I'll call the tool, you answer with its result, and I'll take it from there."
+    )
+    return Canned(full, f"I don't have live data, so I can't tell you the current {what}{where}.")
+
+
 def _capital(prompt: str, ctx: Context) -> Canned | None:
     match = re.search(r"capital (?:city )?of ([a-z .]+?)[?.!]*$", prompt.lower())
     if not match or match.group(1).strip() not in CAPITALS:
@@ -325,6 +360,7 @@ RECOGNISERS: tuple[Callable[[str, Context], Canned | None], ...] = (
     _joke,
     _capital,
     _meaning_of_life,
+    _live_data,
 )
 
 

@@ -112,6 +112,7 @@ def test_code_without_a_language_comes_in_two_languages() -> None:
         ("hello", "Hello"),
         ("Write a Python function to reverse a linked list", "node.next = previous"),
         ("Write a SQL query to find duplicate emails", "HAVING COUNT(*) > 1"),
+        ("What's the weather in Paris?", "I don't have access to live data"),
     ],
 )
 def test_common_prompts_get_correct_answers(prompt: str, expected: str) -> None:
@@ -162,6 +163,10 @@ def test_lists_say_what_was_asked_for(prompt: str, opening: str, items: int) -> 
     text = answer(prompt).content
     assert text.startswith(opening), text[:120]
     assert len(re.findall(r"^\d+\. ", text, re.M)) == items
+
+
+def test_a_question_about_weather_is_not_a_lookup() -> None:
+    assert "live data" not in answer("Explain how weather forecasts are made").content
 
 
 def test_json_mode_is_valid_json() -> None:
