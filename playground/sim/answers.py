@@ -321,6 +321,47 @@ def _live_data(prompt: str, ctx: Context) -> Canned | None:
     return Canned(full, f"I don't have live data, so I can't tell you the current {what}{where}.")
 
 
+PHRASEBOOK: dict[str, dict[str, str]] = {
+    "hello": {"french": "Bonjour", "spanish": "Hola", "german": "Hallo", "italian": "Ciao",
+              "portuguese": "Olá", "japanese": "こんにちは (konnichiwa)"},
+    "good morning": {"french": "Bonjour", "spanish": "Buenos días", "german": "Guten Morgen",
+                     "italian": "Buongiorno", "portuguese": "Bom dia",
+                     "japanese": "おはようございます (ohayō gozaimasu)"},
+    "good night": {"french": "Bonne nuit", "spanish": "Buenas noches", "german": "Gute Nacht",
+                   "italian": "Buona notte", "portuguese": "Boa noite",
+                   "japanese": "おやすみなさい (oyasuminasai)"},
+    "thank you": {"french": "Merci", "spanish": "Gracias", "german": "Danke",
+                  "italian": "Grazie", "portuguese": "Obrigado / Obrigada",
+                  "japanese": "ありがとうございます (arigatō gozaimasu)"},
+    "how are you": {"french": "Comment allez-vous ? (Ça va ? with friends)",
+                    "spanish": "¿Cómo estás?", "german": "Wie geht es dir?",
+                    "italian": "Come stai?", "portuguese": "Como você está?",
+                    "japanese": "お元気ですか (o-genki desu ka)"},
+    "goodbye": {"french": "Au revoir", "spanish": "Adiós", "german": "Auf Wiedersehen",
+                "italian": "Arrivederci", "portuguese": "Adeus / Tchau",
+                "japanese": "さようなら (sayōnara)"},
+}  # fmt: skip
+_TRANSLATE = re.compile(
+    r"\btranslate\s+[\"'“‘]?(?P<phrase>[a-z ]+?)[\"'”’]?\s+(?:in)?to\s+(?P<lang>[a-z]+)",
+    re.IGNORECASE,
+)
+
+
+def _translate(prompt: str, ctx: Context) -> Canned | None:
+    """Common phrases into common languages."""
+    match = _TRANSLATE.search(prompt)
+    if not match:
+        return None
+    phrase, lang = match.group("phrase").strip().lower(), match.group("lang").lower()
+    translated = PHRASEBOOK.get(phrase, {}).get(lang)
+    if translated is None:
+        return None
+    full = f'In {lang.title()}, "{phrase}" is **{translated}**.'
+    if lang == "french" and phrase == "good morning":
+        full += " In the evening you'd switch to *Bonsoir*."
+    return Canned(full, full.replace("**", ""))
+
+
 def _capital(prompt: str, ctx: Context) -> Canned | None:
     match = re.search(r"capital (?:city )?of ([a-z .]+?)[?.!]*$", prompt.lower())
     if not match or match.group(1).strip() not in CAPITALS:
@@ -359,6 +400,7 @@ RECOGNISERS: tuple[Callable[[str, Context], Canned | None], ...] = (
     _recursion,
     _joke,
     _capital,
+    _translate,
     _meaning_of_life,
     _live_data,
 )

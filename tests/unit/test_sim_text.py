@@ -113,6 +113,8 @@ def test_code_without_a_language_comes_in_two_languages() -> None:
         ("Write a Python function to reverse a linked list", "node.next = previous"),
         ("Write a SQL query to find duplicate emails", "HAVING COUNT(*) > 1"),
         ("What's the weather in Paris?", "I don't have access to live data"),
+        ("Translate 'good morning' into French", "**Bonjour**"),
+        ("translate thank you to Spanish", "**Gracias**"),
     ],
 )
 def test_common_prompts_get_correct_answers(prompt: str, expected: str) -> None:
