@@ -3,8 +3,6 @@ the metrics sidebar folded to fit under half a screen."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -14,7 +12,7 @@ from playground.core import format as fmt
 from playground.core.run import Figures
 from playground.core.sanitize import safe_line
 from playground.ui.widgets.metrics_sidebar import STATUS_LABELS, Published
-from playground.ui.widgets.rate_chart import RateChart
+from playground.ui.widgets.rate_chart import RateChart, ShowsRates
 
 MUTED = "$text-muted"
 SEPARATOR = (" · ", MUTED)
@@ -62,7 +60,7 @@ def describe_lane_figures(
     return Content.assemble(*first, "\n", *second)
 
 
-class LaneFigures(Vertical):
+class LaneFigures(ShowsRates, Vertical):
     """Figures of the run a lane shows; the screen pushes them in (the `Lane` ticker does,
     five times a second while it streams)."""
 
@@ -98,18 +96,3 @@ class LaneFigures(Vertical):
             ),
             layout=False,
         )
-
-    def reset_rates(self) -> None:
-        self.query_one(RateChart).reset()
-
-    def push_rate(self, tokens_per_s: float) -> None:
-        """Add one tokens-per-second sample to the chart."""
-        self.query_one(RateChart).push(tokens_per_s)
-
-    def show_rates(self, rates: Sequence[float]) -> None:
-        """Replace the samples with `rates` (a finished run's profile)."""
-        self.query_one(RateChart).show(rates)
-
-    @property
-    def rates(self) -> list[float]:
-        return self.query_one(RateChart).data

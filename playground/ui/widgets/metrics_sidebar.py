@@ -3,7 +3,7 @@ session's totals."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -15,7 +15,7 @@ from playground.core import format as fmt
 from playground.core.run import Figures, RunStatus
 from playground.core.sanitize import safe_line
 from playground.core.totals import SessionTotals
-from playground.ui.widgets.rate_chart import RateChart
+from playground.ui.widgets.rate_chart import RateChart, ShowsRates
 
 STATUS_LABELS: dict[RunStatus, tuple[str, str]] = {
     "running": ("● streaming", "$accent"),
@@ -132,7 +132,7 @@ def describe_totals(totals: SessionTotals) -> Content:
     return Content("\n").join(lines)
 
 
-class MetricsSidebar(Vertical):
+class MetricsSidebar(ShowsRates, Vertical):
     """Live figures of the run on screen, a sparkline of its tokens per second, and the
     session's totals. The screen pushes values in; the sidebar never reads a run itself."""
 
@@ -180,21 +180,6 @@ class MetricsSidebar(Vertical):
         # while streaming, and a layout pass re-measures the whole screen).
         self.query_one("#metrics-figures", Static).update(content, layout=lines != self._lines)
         self._shown, self._lines = content, lines
-
-    def reset_rates(self) -> None:
-        self.query_one(RateChart).reset()
-
-    def push_rate(self, tokens_per_s: float) -> None:
-        """Add one tokens-per-second sample to the chart."""
-        self.query_one(RateChart).push(tokens_per_s)
-
-    def show_rates(self, rates: Sequence[float]) -> None:
-        """Replace the samples with `rates` (a finished run's profile)."""
-        self.query_one(RateChart).show(rates)
-
-    @property
-    def rates(self) -> list[float]:
-        return self.query_one(RateChart).data
 
     def show_totals(self, totals: SessionTotals) -> None:
         self.query_one("#metrics-totals", Static).update(describe_totals(totals))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
+from typing import cast
 
 from textual.content import Content
 from textual.widget import Widget
@@ -89,3 +90,26 @@ class RateChart(Widget):
 
     def render(self) -> Content:
         return Content("\n".join(chart_lines(self._data, self.size.width, self.size.height)))
+
+
+class ShowsRates:
+    """For a figures pane holding one `RateChart`: the rate methods `ui.lane.FiguresPane`
+    asks for (the main screen's sidebar and a compare lane's figures share them)."""
+
+    def _rate_chart(self) -> RateChart:
+        return cast(Widget, self).query_one(RateChart)
+
+    def reset_rates(self) -> None:
+        self._rate_chart().reset()
+
+    def push_rate(self, tokens_per_s: float) -> None:
+        """Add one tokens-per-second sample to the chart."""
+        self._rate_chart().push(tokens_per_s)
+
+    def show_rates(self, rates: Sequence[float]) -> None:
+        """Replace the samples with `rates` (a finished run's profile)."""
+        self._rate_chart().show(rates)
+
+    @property
+    def rates(self) -> list[float]:
+        return self._rate_chart().data
