@@ -68,6 +68,17 @@ async def _save_as(pilot: Pilot[Any], path: Path, *, key: str = "ctrl+s") -> Non
     await pilot.press("enter")
 
 
+async def _answer_and_save(pilot: Pilot[Any], path: Path) -> None:
+    """Once the app is up: one answered run, saved to `path` (a new file), and saved."""
+    app = pilot.app
+    assert isinstance(app, PlaygroundApp)
+    await ready(pilot)
+    await send(pilot, "Why is the sky blue?")
+    await finished(pilot, 1)
+    await _save_as(pilot, path)
+    await until(pilot, lambda: app.state is not None and not app.state.dirty)
+
+
 async def _opened(pilot: Pilot[Any], runs: int) -> None:
     """Wait until a session of `runs` runs is installed and all its turns are on screen."""
     app = pilot.app
@@ -174,11 +185,7 @@ async def test_save_goes_to_the_same_file_and_quit_asks_about_unsaved_runs(
     target = tmp_path / "s.session.json"
     app = sim_app(gateway.url, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        await send(pilot, "Why is the sky blue?")
-        await finished(pilot, 1)
-        await _save_as(pilot, target)
-        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+        await _answer_and_save(pilot, target)
         await send(pilot, "And sunsets?")
         await finished(pilot, 2)
         await pilot.press("ctrl+s")  # the second save does not ask where
@@ -250,11 +257,7 @@ async def test_f4_a_backup_beside_a_corrupt_file_is_offered(
     good = tmp_path / "good.session.json"
     app = sim_app(gateway.url, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        await send(pilot, "Why is the sky blue?")
-        await finished(pilot, 1)
-        await _save_as(pilot, good)
-        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+        await _answer_and_save(pilot, good)
     shutil.copy(good, tmp_path / "good.session.json.v1.bak")
     good.write_text("{ not json")
     app = sim_app(gateway.url, tmp_path, session_file=good)
@@ -273,11 +276,7 @@ async def test_f5_a_newer_schema_opens_read_only_and_is_never_written(
     source = tmp_path / "made.session.json"
     app = sim_app(gateway.url, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        await send(pilot, "Why is the sky blue?")
-        await finished(pilot, 1)
-        await _save_as(pilot, source)
-        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+        await _answer_and_save(pilot, source)
     doc = json.loads(source.read_text())
     doc["schema_version"] = 9
     doc["from_the_future"] = {"kept": True}
@@ -368,11 +367,7 @@ async def _foreign_session(gateway: SimulatedGateway, home: Path, base_url: str)
     made = home / "made.session.json"
     app = sim_app(gateway.url, home)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        await send(pilot, "Why is the sky blue?")
-        await finished(pilot, 1)
-        await _save_as(pilot, made)
-        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+        await _answer_and_save(pilot, made)
     doc = json.loads(made.read_text())
     doc["profile"] = {"name": "vercel", "base_url": base_url, "kind": "vercel"}
     foreign = home / "shared.session.json"
@@ -384,11 +379,7 @@ async def test_open_dialog_lists_recent_sessions(gateway: SimulatedGateway, tmp_
     first = tmp_path / "first.session.json"
     app = sim_app(gateway.url, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await ready(pilot)
-        await send(pilot, "Why is the sky blue?")
-        await finished(pilot, 1)
-        await _save_as(pilot, first)
-        await until(pilot, lambda: app.state is not None and not app.state.dirty)
+        await _answer_and_save(pilot, first)
         await pilot.press("ctrl+n")  # a new conversation; the session keeps its run
         before = app.state
         await pilot.press("ctrl+o")
