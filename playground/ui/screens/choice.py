@@ -43,7 +43,7 @@ class ChoiceScreen(ModalScreen[str]):
     ChoiceScreen #choice-title { text-style: bold; margin-bottom: 1; }
     ChoiceScreen #choice-question { margin-bottom: 1; }
     ChoiceScreen Horizontal { height: auto; align-horizontal: right; }
-    ChoiceScreen Button { margin-left: 1; }
+    ChoiceScreen Button { margin-left: 1; min-width: 10; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 

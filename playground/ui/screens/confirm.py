@@ -22,7 +22,7 @@ class ConfirmScreen(ModalScreen[bool]):
     }
     ConfirmScreen #question { margin-bottom: 1; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 1; }
+    ConfirmScreen Button { margin-left: 1; min-width: 10; }
     """
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", show=False)]
 
