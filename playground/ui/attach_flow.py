@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
-from textual.widgets import Button
 
 from playground.core.media import size_text
 from playground.core.request import FilePart, ImagePart
@@ -184,12 +183,7 @@ class AttachPastedQuestion(ConfirmScreen):
     """Attach the pasted files, or paste the text? Attach is the default (enter)."""
 
     def __init__(self, question: str) -> None:
-        super().__init__(question, yes="Attach", no="Paste as text")
-
-    def on_mount(self) -> None:
-        # ConfirmScreen focuses "no" on mount (right for opening links); here the offer is
-        # the point of the question, so "yes" gets the focus once that has happened.
-        self.call_after_refresh(self.query_one("#yes", Button).focus)
+        super().__init__(question, yes="Attach", no="Paste as text", focus="yes")
 
 
 def _same(a: ImagePart | FilePart, b: ImagePart | FilePart) -> bool:

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from playground.ui.screens.choice import ButtonDialog, Choice
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True (yes) or False (no, or Escape)."""
+class ConfirmScreen(ButtonDialog[bool]):
+    """Dismisses with True (yes) or False (no, or Escape). "no" has the focus unless
+    `focus` says "yes" (opening a link asks with no; attaching pasted files, with yes)."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 80; max-width: 90%; height: auto; padding: 1 2;
-        background: $panel; border: thick $primary;
-    }
-    ConfirmScreen #question { margin-bottom: 1; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin-left: 1; min-width: 10; }
-    """
-    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel", show=False)]
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", focus: str = "no"
+    ) -> None:
+        super().__init__(
+            question, (Choice("no", no), Choice("yes", yes, primary=True)), focus=focus
+        )
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
-        self._question = question
-        self._yes = yes
-        self._no = no
+    def result_of(self, choice_id: str) -> bool:
+        return choice_id == "yes"
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Content(self._question), id="question")
-            with Horizontal():
-                yield Button(self._no, id="no")
-                yield Button(self._yes, id="yes", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+    def cancelled(self) -> bool:
+        return False
